@@ -1,0 +1,124 @@
+import { deepFreeze } from './internal/deep-freeze.js'
+
+/**
+ * Claims of an access token, as the JWT payload or the introspection response carries
+ * them. Registered claims are typed; any other claim is `unknown` until the app checks it.
+ */
+export interface AccessTokenClaims {
+  readonly iss?: string
+  readonly sub?: string
+  readonly aud?: string | readonly string[]
+  readonly exp?: number
+  readonly nbf?: number
+  readonly iat?: number
+  readonly jti?: string
+  readonly client_id?: string
+  readonly scope?: string
+  readonly [claim: string]: unknown
+}
+
+/**
+ * What tokenguard knows about the caller once a token is accepted, set on `req.auth`.
+ * Immutable. The raw token is reachable as `token` but not enumerable, so a logger that
+ * serialises `req.auth` never prints it.
+ */
+export interface AuthContext {
+  /** Auth scheme the token came with. */
+  readonly scheme: 'bearer' | 'dpop'
+  /** Every claim of the token (JWT payload or introspection response). */
+  readonly claims: AccessTokenClaims
+  /** Scopes granted, from `scope` (space-delimited) or `scp` (array). */
+  readonly scopes: readonly string[]
+  /** The `sub` claim, when present. */
+  readonly subject?: string
+  /** The `client_id` claim (RFC 9068), or `azp` when that is all there is. */
+  readonly clientId?: string
+  /** The issuer that vouched for the token. */
+  readonly issuer: string
+  /** The token's audiences. */
+  readonly audience: readonly string[]
+  /** Expiry, in seconds since the epoch (the `exp` claim). */
+  readonly expiresAt?: number
+  /** Which verifier accepted the token. */
+  readonly source: 'jwt' | 'introspection'
+  /** The raw access token. Not enumerable: never serialised, never logged. */
+  readonly token: string
+}
+
+/** Input of {@link createAuthContext}: everything but the derived and hidden fields. */
+export interface AuthContextInit {
+  scheme?: 'bearer' | 'dpop'
+  claims: Record<string, unknown>
+  issuer: string
+  source: 'jwt' | 'introspection'
+}
+
+/**
+ * Builds a frozen {@link AuthContext} from verified claims, deriving scopes, subject,
+ * client id, audience and expiry, and attaching the token as a hidden property.
+ *
+ * @example
+ * const auth = createAuthContext({ claims, issuer: claims.iss, source: 'jwt' }, token)
+ */
+export function createAuthContext(init: AuthContextInit, token: string): AuthContext {
+  const claims = deepFreeze(init.claims) as AccessTokenClaims
+  const context: Record<string, unknown> = {
+    scheme: init.scheme ?? 'bearer',
+    claims,
+    scopes: parseScopes(claims),
+    issuer: init.issuer,
+    audience: Object.freeze(parseAudience(claims)),
+    source: init.source,
+  }
+  const subject = ownString(claims, 'sub')
+  if (subject !== undefined) context.subject = subject
+  const clientId = ownString(claims, 'client_id') ?? ownString(claims, 'azp')
+  if (clientId !== undefined) context.clientId = clientId
+  const exp = ownValue(claims, 'exp')
+  if (typeof exp === 'number') context.expiresAt = exp
+  Object.defineProperty(context, 'token', { value: token, enumerable: false })
+  return Object.freeze(context) as unknown as AuthContext
+}
+
+/**
+ * Reads the granted scopes from `scope` (a space-delimited string, RFC 6749 §3.3 and
+ * RFC 9068 §2.2.3) or `scp` (an array or string, as some issuers send it). Duplicates
+ * and empty entries are dropped; anything that is not a string is ignored.
+ */
+export function parseScopes(claims: Readonly<Record<string, unknown>>): readonly string[] {
+  const scopes = new Set<string>()
+  for (const source of [ownValue(claims, 'scope'), ownValue(claims, 'scp')]) {
+    const values = typeof source === 'string' ? source.split(' ') : source
+    if (!Array.isArray(values)) continue
+    for (const value of values) {
+      if (typeof value === 'string' && value.length > 0) scopes.add(value)
+    }
+  }
+  return Object.freeze([...scopes])
+}
+
+function parseAudience(claims: Readonly<Record<string, unknown>>): string[] {
+  const aud = ownValue(claims, 'aud')
+  if (typeof aud === 'string') return [aud]
+  if (Array.isArray(aud)) return aud.filter((value): value is string => typeof value === 'string')
+  return []
+}
+
+function ownValue(object: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined
+}
+
+function ownString(object: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = ownValue(object, key)
+  return typeof value === 'string' ? value : undefined
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by a tokenguard bearer middleware once the access token is accepted. */
+      auth?: AuthContext
+    }
+  }
+}

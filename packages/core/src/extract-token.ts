@@ -1,0 +1,158 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { OAuthError } from './oauth-error.js'
+
+/** The parts of a request that token extraction reads: a `node:http` request fits. */
+export interface TokenRequest {
+  readonly method?: string | undefined
+  readonly url?: string | undefined
+  readonly headers: IncomingHttpHeaders
+  readonly rawHeaders?: readonly string[] | undefined
+  /** A parsed body, as `express.urlencoded()` leaves it. */
+  readonly body?: unknown
+}
+
+/** Where {@link extractBearerToken} may look for the token (RFC 6750 §2). */
+export interface TokenExtractionOptions {
+  /**
+   * Accept `access_token` in an `application/x-www-form-urlencoded` body (RFC 6750 §2.2),
+   * as parsed by the app's body parser. Default: `false`.
+   */
+  allowBodyToken?: boolean
+  /**
+   * Accept `access_token` in the query string (RFC 6750 §2.3). Query strings end up in
+   * logs and browser history (RFC 6750 §5.3), so keep this off unless a client cannot send
+   * headers. Default: `false`.
+   */
+  allowQueryToken?: boolean
+  /** Longest token accepted, in bytes. Default: 16384 (16 KiB). */
+  maxTokenBytes?: number
+}
+
+/** A token found in a request, and where it was found. */
+export interface ExtractedToken {
+  readonly token: string
+  readonly method: 'header' | 'body' | 'query'
+}
+
+const DEFAULT_MAX_TOKEN_BYTES = 16_384
+// RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
+const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/**
+ * Finds the bearer token of a request (RFC 6750 §2): the `Authorization` header, and,
+ * when allowed, the form body and the query string.
+ *
+ * Returns `undefined` when the request carries no bearer credentials (no header, or
+ * another scheme such as `Basic`). Throws {@link OAuthError} 400 `invalid_request` when
+ * the credentials are malformed, repeated, or sent by more than one method (§2, §3.1),
+ * and 401 `invalid_token` when the token is longer than `maxTokenBytes`.
+ *
+ * @example
+ * const found = extractBearerToken(req, { allowQueryToken: false })
+ * if (found === undefined) throw OAuthError.missingCredentials()
+ */
+export function extractBearerToken(
+  req: TokenRequest,
+  options: TokenExtractionOptions = {},
+): ExtractedToken | undefined {
+  const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
+  const found: ExtractedToken[] = []
+  const header = fromHeader(req, maxTokenBytes)
+  if (header !== undefined) found.push({ token: header, method: 'header' })
+  if (options.allowBodyToken === true) {
+    const body = fromBody(req)
+    if (body !== undefined) found.push({ token: body, method: 'body' })
+  }
+  if (options.allowQueryToken === true) {
+    const query = fromQuery(req)
+    if (query !== undefined) found.push({ token: query, method: 'query' })
+  }
+  if (found.length > 1) {
+    // RFC 6750 §2: clients MUST NOT use more than one method in each request.
+    throw OAuthError.invalidRequest(
+      'multiple_methods',
+      'The access token was sent by more than one method',
+    )
+  }
+  const [result] = found
+  if (result === undefined) return undefined
+  checkToken(result.token, maxTokenBytes)
+  return result
+}
+
+function fromHeader(req: TokenRequest, maxTokenBytes: number): string | undefined {
+  const value = req.headers.authorization
+  if (value === undefined || value === '') return undefined
+  if (value.length > maxTokenBytes + 64) {
+    throw OAuthError.invalidRequest('header_too_large', 'The Authorization header is too large')
+  }
+  if (countAuthorizationHeaders(req.rawHeaders) > 1) {
+    throw OAuthError.invalidRequest('multiple_tokens', 'More than one Authorization header was sent')
+  }
+  const match = CREDENTIALS.exec(value)
+  if (match === null) {
+    throw OAuthError.invalidRequest('malformed_header', 'The Authorization header is malformed')
+  }
+  if (match[1]?.toLowerCase() !== 'bearer') return undefined
+  const token = match[2]
+  if (token === undefined || token === '') {
+    throw OAuthError.invalidRequest('malformed_header', 'The Authorization header has no token')
+  }
+  return token
+}
+
+function fromBody(req: TokenRequest): string | undefined {
+  const body = req.body
+  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, 'access_token')) {
+    return undefined
+  }
+  // RFC 6750 §2.2: only a single-part form body, and never with GET.
+  const type = req.headers['content-type'] ?? ''
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return undefined
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    throw OAuthError.invalidRequest('malformed_body', 'A body token cannot be sent with GET')
+  }
+  return singleValue((body as Record<string, unknown>).access_token)
+}
+
+function fromQuery(req: TokenRequest): string | undefined {
+  const url = req.url ?? ''
+  const start = url.indexOf('?')
+  if (start === -1 || !url.includes('access_token', start)) return undefined
+  const values = new URLSearchParams(url.slice(start + 1)).getAll('access_token')
+  return values.length === 0 ? undefined : singleValue(values)
+}
+
+function singleValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    if (value.length !== 1) {
+      throw OAuthError.invalidRequest('multiple_tokens', 'More than one access token was sent')
+    }
+    return singleValue(value[0])
+  }
+  if (typeof value !== 'string') {
+    throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+  }
+  return value
+}
+
+function checkToken(token: string, maxTokenBytes: number): void {
+  if (token.length > maxTokenBytes) {
+    throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
+  }
+  if (!B64TOKEN.test(token)) {
+    throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+  }
+}
+
+function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
+  if (rawHeaders === undefined) return 1
+  let count = 0
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]
+    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count++
+  }
+  return count
+}

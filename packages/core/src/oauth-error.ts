@@ -1,0 +1,228 @@
+import { formatChallenge, formatScopeParam, type ChallengeParams } from './challenge.js'
+
+/** OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+
+/**
+ * Why a request was refused, for logs and metrics. Never shown to the client beyond the
+ * safe description; never contains a token or a claim value.
+ */
+export type OAuthErrorReason =
+  | 'missing_token'
+  | 'unsupported_scheme'
+  | 'malformed_header'
+  | 'multiple_methods'
+  | 'multiple_tokens'
+  | 'header_too_large'
+  | 'token_too_large'
+  | 'malformed_body'
+  | 'malformed_token'
+  | 'alg_not_allowed'
+  | 'embedded_key'
+  | 'unsupported_crit'
+  | 'wrong_typ'
+  | 'unknown_kid'
+  | 'bad_signature'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_too_old'
+  | 'iat_in_future'
+  | 'missing_claim'
+  | 'claim_check_failed'
+  | 'insufficient_scope'
+  | 'no_auth_context'
+  | 'jwks_unavailable'
+  | 'upstream_unavailable'
+  | (string & {})
+
+/** Options shared by the {@link OAuthError} factories. */
+export interface OAuthErrorOptions {
+  /** The underlying error, kept for logs (never rendered to the client). */
+  cause?: unknown
+  /** Extra challenge parameters such as `realm`. */
+  challenge?: ChallengeParams
+  /** Auth scheme of the challenge. Default: `'Bearer'`. */
+  scheme?: string
+}
+
+interface OAuthErrorInit {
+  code: OAuthErrorCode | undefined
+  status: 400 | 401 | 403 | 503
+  description: string
+  reason: OAuthErrorReason
+  challenge: ChallengeParams | undefined
+  scheme: string
+  retryAfterSec?: number
+  cause?: unknown
+}
+
+/**
+ * The one error type of tokenguard. It carries the OAuth error code, the HTTP status (as
+ * `status` and `statusCode`) and the response `headers` with the `WWW-Authenticate`
+ * challenge, so Express's default error handler already answers correctly; its `message`
+ * is the safe description, and `reason` says why, for logs.
+ *
+ * Build it through the static factories so status, code and header never drift apart.
+ *
+ * @example
+ * throw OAuthError.invalidToken('token_expired', 'The access token expired')
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError'
+  /** OAuth error code, or `undefined` when the request carried no credentials (RFC 6750 §3.1). */
+  readonly code: OAuthErrorCode | undefined
+  /** HTTP status. */
+  readonly status: 400 | 401 | 403 | 503
+  /** Same as `status`, for handlers that read `statusCode`. */
+  readonly statusCode: 400 | 401 | 403 | 503
+  /** Safe, human-readable description; also the `message`. */
+  readonly description: string
+  /** Machine-readable reason for logs and metrics. */
+  readonly reason: OAuthErrorReason
+  /** Response headers: `WWW-Authenticate` for 4xx, `Retry-After` for 503. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Tells http-errors-aware handlers that the message is safe to show. */
+  readonly expose = true
+  readonly #init: OAuthErrorInit
+
+  private constructor(init: OAuthErrorInit) {
+    super(init.description, init.cause === undefined ? undefined : { cause: init.cause })
+    this.#init = init
+    this.code = init.code
+    this.status = init.status
+    this.statusCode = init.status
+    this.description = init.description
+    this.reason = init.reason
+    this.headers = Object.freeze(buildHeaders(init))
+  }
+
+  /** 401 with a bare challenge: the request carried no credentials (RFC 6750 §3.1). */
+  static missingCredentials(
+    reason: OAuthErrorReason = 'missing_token',
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make(undefined, 401, 'An access token is required', reason, options)
+  }
+
+  /** 400 `invalid_request`: the request is malformed (RFC 6750 §3.1). */
+  static invalidRequest(
+    reason: OAuthErrorReason,
+    description: string,
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make('invalid_request', 400, description, reason, options)
+  }
+
+  /** 401 `invalid_token`: expired, revoked, malformed or otherwise invalid (RFC 6750 §3.1). */
+  static invalidToken(
+    reason: OAuthErrorReason,
+    description = 'The access token is invalid',
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make('invalid_token', 401, description, reason, options)
+  }
+
+  /** 403 `insufficient_scope` naming the scopes the resource needs (RFC 6750 §3.1). */
+  static insufficientScope(
+    scopes: readonly string[],
+    description = 'The access token does not have the scope this resource requires',
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    const scope = formatScopeParam(scopes)
+    const challenge = { ...options.challenge, scope: scope.length > 0 ? scope : undefined }
+    return OAuthError.#make('insufficient_scope', 403, description, 'insufficient_scope', {
+      ...options,
+      challenge,
+    })
+  }
+
+  /** 403 `insufficient_scope` for a token whose claims do not satisfy the resource. */
+  static claimCheckFailed(
+    description = 'The access token does not satisfy the requirements of this resource',
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make('insufficient_scope', 403, description, 'claim_check_failed', options)
+  }
+
+  /**
+   * 503 with `Retry-After`: the issuer (JWKS, introspection) could not be reached. An outage
+   * is never reported as an invalid token.
+   */
+  static temporarilyUnavailable(
+    reason: OAuthErrorReason,
+    retryAfterSec: number,
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make(
+      'temporarily_unavailable',
+      503,
+      'The authorization server could not be reached; try again later',
+      reason,
+      { ...options, retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) },
+    )
+  }
+
+  static #make(
+    code: OAuthErrorCode | undefined,
+    status: 400 | 401 | 403 | 503,
+    description: string,
+    reason: OAuthErrorReason,
+    options: OAuthErrorOptions & { retryAfterSec?: number },
+  ): OAuthError {
+    const init: OAuthErrorInit = {
+      code,
+      status,
+      description,
+      reason,
+      challenge: options.challenge,
+      scheme: options.scheme ?? 'Bearer',
+    }
+    if (options.retryAfterSec !== undefined) init.retryAfterSec = options.retryAfterSec
+    if (options.cause !== undefined) init.cause = options.cause
+    return new OAuthError(init)
+  }
+
+  /** The challenge parameters this error was built with (without `error` fields). */
+  get challengeParams(): Readonly<ChallengeParams> {
+    return { ...this.#init.challenge }
+  }
+
+  /**
+   * A copy of this error whose challenge also carries `params` (such as the middleware's
+   * `realm`); parameters already set on the error win.
+   */
+  withChallenge(params: ChallengeParams, scheme?: string): OAuthError {
+    return new OAuthError({
+      ...this.#init,
+      challenge: { ...params, ...this.#init.challenge },
+      scheme: scheme ?? this.#init.scheme,
+    })
+  }
+
+  /** The RFC 6750 JSON body: `{ error, error_description }`. */
+  toJSON(): { error?: OAuthErrorCode; error_description: string } {
+    return this.code === undefined
+      ? { error_description: this.description }
+      : { error: this.code, error_description: this.description }
+  }
+}
+
+function buildHeaders(init: OAuthErrorInit): Record<string, string> {
+  if (init.status === 503) return { 'Retry-After': String(init.retryAfterSec ?? 5) }
+  const params: ChallengeParams = { realm: init.challenge?.realm }
+  // RFC 6750 §3.1: no error information when the request had no credentials.
+  if (init.code !== undefined) {
+    params.error = init.code
+    params.error_description = init.description
+  }
+  for (const [name, value] of Object.entries(init.challenge ?? {})) {
+    if (name !== 'realm') params[name] = value
+  }
+  return { 'WWW-Authenticate': formatChallenge(init.scheme, params) }
+}
