@@ -1,5 +1,6 @@
 export { createAuthContext, parseScopes } from './auth-context.js'
 export { formatChallenge, formatScopeParam, sanitizeChallengeValue } from './challenge.js'
+export { checkOptionNames } from './check-options.js'
 export { oauthErrorHandler } from './error-handler.js'
 export { extractBearerToken } from './extract-token.js'
 export { OAuthError } from './oauth-error.js'

@@ -1,1 +1,30 @@
-export {}
+export { discoverJwksUri } from './discovery.js'
+export { jwtBearer } from './express.js'
+export { UpstreamError } from './internal/fetch-json.js'
+export { createJwksCache } from './jwks-cache.js'
+export { prepareKey } from './prepared-key.js'
+export { createJwtVerifier } from './verifier.js'
+
+export type { DiscoveryOptions } from './discovery.js'
+export type { JwtBearerOptions } from './express.js'
+export type { FetchLike } from './internal/fetch-json.js'
+export type {
+  JwksCache,
+  JwksCacheEvents,
+  JwksCacheOptions,
+  JwksFetchTrigger,
+} from './jwks-cache.js'
+export type {
+  AccessTokenProfile,
+  AsymmetricAlgorithm,
+  ClaimsValidator,
+  IssuerConfig,
+  IssuerKeys,
+  IssuerRules,
+  JwksTuning,
+  JwtAlgorithm,
+  JwtVerifierOptions,
+  SymmetricAlgorithm,
+} from './options.js'
+export type { PreparedKey, PublicJwk } from './prepared-key.js'
+export type { JwtVerifier } from './verifier.js'

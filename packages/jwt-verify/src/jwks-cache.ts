@@ -1,0 +1,352 @@
+import { OAuthError } from '@tokenguard/core'
+import { discoverJwksUri } from './discovery.js'
+import { fetchJson, UpstreamError, type FetchLike } from './internal/fetch-json.js'
+import { insecureUrlProblem } from './internal/url-policy.js'
+import { prepareKey, type PreparedKey, type PublicJwk } from './prepared-key.js'
+
+/** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */
+export interface JwksCacheOptions {
+  /** URL of the JWKS document. */
+  jwksUri?: string
+  /** Issuer whose metadata names the `jwks_uri` (OIDC Discovery, then RFC 8414). */
+  issuer?: string
+  /** `fetch` to use. Default: the global `fetch` (undici, with connection reuse). */
+  fetch?: FetchLike
+  /** Clock in milliseconds. Default: `Date.now`. */
+  now?: () => number
+  /** How long a fetched key set is fresh, in ms. Default: 600000 (10 min). */
+  maxAgeMs?: number
+  /** How long before `maxAgeMs` a background refresh starts, in ms. Default: 60000 (1 min). */
+  refreshAheadMs?: number
+  /** Least time between refetches for an unknown `kid`, in ms. Default: 30000 (30 s). */
+  cooldownMs?: number
+  /** Most JWKS fetches in any minute, whatever triggers them. Default: 10. */
+  maxFetchesPerMinute?: number
+  /** Timeout of each request, in ms. Default: 5000. */
+  timeoutMs?: number
+  /** Largest document accepted, in bytes. Default: 131072 (128 KiB). */
+  maxResponseBytes?: number
+  /** Most keys accepted in one JWKS. Default: 64. */
+  maxKeys?: number
+  /**
+   * How long past `maxAgeMs` known keys keep working while the JWKS cannot be fetched,
+   * in ms. Default: 3600000 (1 h).
+   */
+  staleIfErrorMs?: number
+  /** Allow `http://` URLs on hosts other than localhost. Default: `false`. */
+  allowInsecureHttp?: boolean
+}
+
+/** What started a fetch of the key set. */
+export type JwksFetchTrigger = 'initial' | 'hydrate' | 'refresh_ahead' | 'expired' | 'unknown_kid'
+
+/** Events a {@link JwksCache} reports, for metrics and logs. */
+export interface JwksCacheEvents {
+  /** A key set was fetched and installed. */
+  refresh: { trigger: JwksFetchTrigger; keyCount: number; skippedCount: number; durationMs: number }
+  /** A fetch failed; the keys in hand (if any) stay in use within `staleIfErrorMs`. */
+  error: { trigger: JwksFetchTrigger; error: Error }
+  /** A token named a `kid` the key set does not hold. */
+  unknown_kid: { refetched: boolean }
+}
+
+/** A cached, self-refreshing JWKS. Build one per issuer and share it. */
+export interface JwksCache {
+  /** The JWKS URL once known (configured, or discovered). */
+  readonly jwksUri: string | undefined
+  /**
+   * The key for `kid` that may verify `alg`: at once when cached, after one shared fetch
+   * when not. Throws {@link OAuthError} 401 (`unknown_kid`, `alg_not_allowed`) or 503
+   * (`jwks_unavailable`).
+   */
+  getKey(kid: string | undefined, alg: string): PreparedKey | Promise<PreparedKey>
+  /** True while `key` is in the current key set. */
+  isCurrent(key: PreparedKey): boolean
+  /** Fetches the key set now (warm-up at start-up); rejects when it cannot be fetched. */
+  hydrate(): Promise<void>
+  /** The keys of the current set. */
+  keys(): readonly PreparedKey[]
+  /** Listens to an event; returns a function that stops listening. */
+  on<E extends keyof JwksCacheEvents>(
+    event: E,
+    listener: (detail: JwksCacheEvents[E]) => void,
+  ): () => void
+}
+
+const PACKAGE = '@tokenguard/jwt-verify'
+const MINUTE_MS = 60_000
+const ERROR_BACKOFF_MS = 5_000
+
+/**
+ * Creates a JWKS cache: keys fetched once and shared, refreshed in the background before
+ * they expire, refetched for an unknown `kid` at most once per cooldown and within a
+ * fetch budget, one fetch in flight at a time, and known keys kept through an outage for
+ * a bounded time. Keys that leave the set stop being trusted at the next successful fetch.
+ *
+ * @example
+ * const jwks = createJwksCache({ issuer: 'https://login.example.com' })
+ * await jwks.hydrate()
+ */
+export function createJwksCache(options: JwksCacheOptions): JwksCache {
+  const config = resolveOptions(options)
+  const listeners = new Map<keyof JwksCacheEvents, Set<(detail: never) => void>>()
+  let jwksUri = options.jwksUri
+  let byKid = new Map<string, PreparedKey[]>()
+  let current = new Set<PreparedKey>()
+  let fetchedAt: number | undefined
+  let lastAttemptAt = Number.NEGATIVE_INFINITY
+  let lastFailedAt: number | undefined
+  let inflight: Promise<void> | undefined
+  const fetchTimes: number[] = []
+
+  function emit<E extends keyof JwksCacheEvents>(event: E, detail: JwksCacheEvents[E]): void {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        ;(listener as (detail: JwksCacheEvents[E]) => void)(detail)
+      } catch {
+        // A failing metrics listener must not break verification.
+      }
+    }
+  }
+
+  function withinBudget(now: number): boolean {
+    while (fetchTimes.length > 0 && (fetchTimes[0] ?? 0) <= now - MINUTE_MS) fetchTimes.shift()
+    return fetchTimes.length < config.maxFetchesPerMinute
+  }
+
+  async function load(trigger: JwksFetchTrigger): Promise<void> {
+    const started = config.now()
+    if (jwksUri === undefined) {
+      jwksUri = await discoverJwksUri(options.issuer ?? '', {
+        fetch: config.fetch,
+        timeoutMs: config.timeoutMs,
+        maxResponseBytes: config.maxResponseBytes,
+      })
+      const problem = insecureUrlProblem(jwksUri, config.allowInsecureHttp)
+      if (problem !== undefined) {
+        jwksUri = undefined
+        throw new UpstreamError(`the discovered jwks_uri ${problem}`, 'invalid')
+      }
+    }
+    const document = await fetchJson(
+      config.fetch,
+      jwksUri,
+      config.timeoutMs,
+      config.maxResponseBytes,
+    )
+    const { keys, skippedCount } = readKeySet(document, config.maxKeys, byKid)
+    install(keys)
+    fetchedAt = config.now()
+    lastFailedAt = undefined
+    emit('refresh', {
+      trigger,
+      keyCount: keys.length,
+      skippedCount,
+      durationMs: fetchedAt - started,
+    })
+  }
+
+  function install(keys: PreparedKey[]): void {
+    const next = new Map<string, PreparedKey[]>()
+    for (const key of keys) {
+      const slot = key.kid ?? ''
+      next.set(slot, [...(next.get(slot) ?? []), key])
+    }
+    byKid = next
+    current = new Set(keys)
+  }
+
+  /** Starts a fetch unless one is in flight, the budget is spent, or errors ask to wait. */
+  function refresh(trigger: JwksFetchTrigger): Promise<void> | undefined {
+    if (inflight !== undefined) return inflight
+    const now = config.now()
+    if (lastFailedAt !== undefined && now - lastFailedAt < config.errorBackoffMs) return undefined
+    if (!withinBudget(now)) return undefined
+    fetchTimes.push(now)
+    lastAttemptAt = now
+    inflight = load(trigger)
+      .catch((error: unknown) => {
+        lastFailedAt = config.now()
+        const failure = error instanceof Error ? error : new Error('JWKS fetch failed')
+        emit('error', { trigger, error: failure })
+        throw failure
+      })
+      .finally(() => {
+        inflight = undefined
+      })
+    return inflight
+  }
+
+  function unavailable(cause?: unknown): OAuthError {
+    const waitMs = (lastFailedAt ?? config.now()) + config.errorBackoffMs - config.now()
+    return OAuthError.temporarilyUnavailable('jwks_unavailable', waitMs / 1000, { cause })
+  }
+
+  function lookup(kid: string | undefined, alg: string): PreparedKey | undefined {
+    const candidates = kid === undefined ? [...current] : byKid.get(kid)
+    if (candidates === undefined || candidates.length === 0) return undefined
+    const fitting = candidates.filter((key) => key.algorithms.has(alg))
+    if (fitting.length === 1) return fitting[0]
+    if (fitting.length === 0) {
+      throw OAuthError.invalidToken('alg_not_allowed', 'The token algorithm does not fit its key')
+    }
+    throw OAuthError.invalidToken('unknown_kid', 'The token does not say which key signed it')
+  }
+
+  function afterFetch(kid: string | undefined, alg: string, fetching: Promise<void>) {
+    return fetching.then(
+      () => {
+        const key = lookup(kid, alg)
+        if (key === undefined) throw unknownKid()
+        return key
+      },
+      (error: unknown) => {
+        throw unavailable(error)
+      },
+    )
+  }
+
+  function getKey(kid: string | undefined, alg: string): PreparedKey | Promise<PreparedKey> {
+    const now = config.now()
+    const age = fetchedAt === undefined ? Number.POSITIVE_INFINITY : now - fetchedAt
+    const usable = age < config.maxAgeMs + config.staleIfErrorMs
+    if (!usable) {
+      const fetching = refresh(fetchedAt === undefined ? 'initial' : 'expired')
+      if (fetching === undefined) throw unavailable()
+      return afterFetch(kid, alg, fetching)
+    }
+    if (age >= config.maxAgeMs - config.refreshAheadMs) {
+      refresh(age >= config.maxAgeMs ? 'expired' : 'refresh_ahead')?.catch(() => undefined)
+    }
+    const key = lookup(kid, alg)
+    if (key !== undefined) return key
+    // RFC 8725 §3.10 spirit: an unknown kid may be a rotated key, but a flood of them must
+    // not turn into a flood of fetches: one per cooldown, within the budget.
+    const cooled = now - lastAttemptAt >= config.cooldownMs
+    const fetching = cooled ? refresh('unknown_kid') : undefined
+    emit('unknown_kid', { refetched: fetching !== undefined })
+    if (fetching !== undefined) return afterFetch(kid, alg, fetching)
+    if (lastFailedAt !== undefined) throw unavailable()
+    throw unknownKid()
+  }
+
+  return {
+    get jwksUri() {
+      return jwksUri
+    },
+    getKey,
+    isCurrent: (key) => current.has(key),
+    hydrate: () => {
+      const fetching = refresh('hydrate') ?? inflight
+      return fetching ?? Promise.reject(new UpstreamError('JWKS fetch budget spent', 'invalid'))
+    },
+    keys: () => [...current],
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set()
+      set.add(listener)
+      listeners.set(event, set)
+      return () => set.delete(listener)
+    },
+  }
+}
+
+function unknownKid(): OAuthError {
+  return OAuthError.invalidToken('unknown_kid', 'The token was signed by an unknown key')
+}
+
+function readKeySet(
+  document: unknown,
+  maxKeys: number,
+  previous: ReadonlyMap<string, PreparedKey[]>,
+): { keys: PreparedKey[]; skippedCount: number } {
+  const list =
+    document !== null && typeof document === 'object'
+      ? (document as { keys?: unknown }).keys
+      : undefined
+  if (!Array.isArray(list)) throw new UpstreamError('the JWKS has no keys array', 'invalid')
+  if (list.length > maxKeys) {
+    throw new UpstreamError(`the JWKS has more than ${maxKeys} keys`, 'invalid')
+  }
+  const keys: PreparedKey[] = []
+  let skippedCount = 0
+  for (const jwk of list as unknown[]) {
+    if (jwk === null || typeof jwk !== 'object') {
+      skippedCount++
+      continue
+    }
+    const prepared = prepareKey(jwk as PublicJwk)
+    if ('skipped' in prepared) {
+      skippedCount++
+      continue
+    }
+    // Keep the object of an unchanged key, so results verified with it stay cached.
+    const same = previous
+      .get(prepared.kid ?? '')
+      ?.find((key) => key.fingerprint === prepared.fingerprint)
+    keys.push(same ?? prepared)
+  }
+  return { keys, skippedCount }
+}
+
+interface ResolvedJwksOptions {
+  fetch: FetchLike
+  now: () => number
+  maxAgeMs: number
+  refreshAheadMs: number
+  cooldownMs: number
+  maxFetchesPerMinute: number
+  timeoutMs: number
+  maxResponseBytes: number
+  maxKeys: number
+  staleIfErrorMs: number
+  errorBackoffMs: number
+  allowInsecureHttp: boolean
+}
+
+function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
+  if (options.jwksUri === undefined && options.issuer === undefined) {
+    throw new TypeError(`${PACKAGE}: give jwksUri, or issuer to discover it`)
+  }
+  const allowInsecureHttp = options.allowInsecureHttp ?? false
+  for (const name of ['jwksUri', 'issuer'] as const) {
+    const url = options[name]
+    if (url === undefined) continue
+    const problem = insecureUrlProblem(url, allowInsecureHttp)
+    if (problem !== undefined) throw new TypeError(`${PACKAGE}: ${name} "${url}" ${problem}`)
+  }
+  const cooldownMs = positive('cooldownMs', options.cooldownMs, 30_000, true)
+  const maxAgeMs = positive('maxAgeMs', options.maxAgeMs, 600_000)
+  const refreshAheadMs = positive('refreshAheadMs', options.refreshAheadMs, 60_000, true)
+  if (refreshAheadMs >= maxAgeMs) {
+    throw new RangeError(`${PACKAGE}: refreshAheadMs must be smaller than maxAgeMs`)
+  }
+  return {
+    fetch: options.fetch ?? globalThis.fetch,
+    now: options.now ?? Date.now,
+    maxAgeMs,
+    refreshAheadMs,
+    cooldownMs,
+    maxFetchesPerMinute: positive('maxFetchesPerMinute', options.maxFetchesPerMinute, 10),
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 5_000),
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 131_072),
+    maxKeys: positive('maxKeys', options.maxKeys, 64),
+    staleIfErrorMs: positive('staleIfErrorMs', options.staleIfErrorMs, 3_600_000, true),
+    errorBackoffMs: Math.min(cooldownMs, ERROR_BACKOFF_MS),
+    allowInsecureHttp,
+  }
+}
+
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  zeroOk = false,
+): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
+    throw new RangeError(
+      `${PACKAGE}: ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number`,
+    )
+  }
+  return value
+}

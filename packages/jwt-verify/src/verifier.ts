@@ -1,0 +1,201 @@
+import { createAuthContext, OAuthError, type AuthContext } from '@tokenguard/core'
+import { LRUCache } from 'lru-cache'
+import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
+import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
+import { validateClaims } from './internal/validate-claims.js'
+import { verifyAsymmetric, verifyHmac } from './internal/verify-signature.js'
+import type { JwksCache } from './jwks-cache.js'
+import type { JwtVerifierOptions } from './options.js'
+import type { PreparedKey } from './prepared-key.js'
+
+/** Verifies JWT access tokens. Build one per app and share it. */
+export interface JwtVerifier {
+  /**
+   * Verifies `token` and resolves to its {@link AuthContext}; rejects with an
+   * {@link OAuthError}: 401 `invalid_token` with a `reason`, or 503 when the issuer's keys
+   * cannot be fetched.
+   */
+  verify(token: string): Promise<AuthContext>
+  /** Fetches the key sets of every issuer now, so the first request does not wait. */
+  hydrate(): Promise<void>
+  /** The JWKS cache of each issuer, for events and metrics. */
+  readonly jwks: ReadonlyMap<string, JwksCache>
+}
+
+interface CachedResult {
+  readonly context: AuthContext
+  readonly validUntilMs: number
+  readonly key: PreparedKey | undefined
+  readonly jwks: JwksCache | undefined
+}
+
+const PACKAGE = '@tokenguard/jwt-verify'
+const EMBEDDED_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
+const LENIENT_TYP = new Set(['at+jwt', 'jwt'])
+const STRICT_TYP = new Set(['at+jwt'])
+const fastPaths = new WeakMap<JwtVerifier, (token: string) => AuthContext | Promise<AuthContext>>()
+
+/**
+ * Creates a JWT access-token verifier: structure and header checked before any crypto,
+ * the signature checked with `node:crypto` on a key prepared once per JWKS refresh,
+ * then `iss`, `aud`, `exp`, `nbf`, `iat` and your own rules. A repeated token is served
+ * from a bounded cache that never outlives `exp` and forgets tokens whose key left the JWKS.
+ *
+ * @example
+ * const verifier = createJwtVerifier({
+ *   issuer: 'https://login.example.com/',
+ *   audience: 'https://api.example.com',
+ * })
+ * const auth = await verifier.verify(token)
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const issuers = resolveIssuers(options)
+  const now = options.now ?? Date.now
+  const toleranceSec = nonNegative('clockToleranceSec', options.clockToleranceSec, 5)
+  const maxTokenBytes = nonNegative('maxTokenBytes', options.maxTokenBytes, 16_384)
+  const cacheMaxEntries = nonNegative('cacheMaxEntries', options.cacheMaxEntries, 10_000)
+  const cache =
+    cacheMaxEntries === 0
+      ? undefined
+      : new LRUCache<string, CachedResult>({
+          max: cacheMaxEntries,
+          maxSize: nonNegative('cacheMaxBytes', options.cacheMaxBytes, 32 * 1024 * 1024),
+          sizeCalculation: (_value, token) => token.length * 2 + 1024,
+        })
+
+  function finish(
+    parsed: ParsedJwt,
+    token: string,
+    rules: ResolvedIssuer,
+    key: PreparedKey | undefined,
+  ) {
+    const alg = parsed.header.alg as string
+    const valid =
+      key === undefined
+        ? rules.secret !== undefined &&
+          verifyHmac(alg, rules.secret, parsed.signingInput, parsed.signature)
+        : verifyAsymmetric(alg, key, parsed.signingInput, parsed.signature)
+    if (!valid)
+      throw OAuthError.invalidToken('bad_signature', 'The access token signature is invalid')
+    const nowMs = now()
+    const validUntilMs = validateClaims(parsed.payload, parsed.header, rules, nowMs, toleranceSec)
+    const context = createAuthContext(
+      { claims: parsed.payload, issuer: rules.issuer, source: 'jwt' },
+      token,
+    )
+    cache?.set(
+      token,
+      { context, validUntilMs, key, jwks: rules.jwks },
+      { ttl: validUntilMs - nowMs },
+    )
+    return context
+  }
+
+  function verifyFast(token: string): AuthContext | Promise<AuthContext> {
+    if (typeof token !== 'string' || token.length > maxTokenBytes) {
+      throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
+    }
+    const hit = cache?.get(token)
+    if (hit !== undefined) {
+      if (now() < hit.validUntilMs && (hit.key === undefined || hit.jwks?.isCurrent(hit.key))) {
+        return hit.context
+      }
+      cache?.delete(token)
+    }
+    const parsed = parseJwt(token)
+    const { alg, kid } = checkHeader(parsed.header)
+    const iss = parsed.payload.iss
+    const rules = typeof iss === 'string' ? issuers.get(iss) : undefined
+    if (rules === undefined) {
+      throw OAuthError.invalidToken(
+        'wrong_issuer',
+        'The access token comes from an untrusted issuer',
+      )
+    }
+    if (!rules.algorithms.has(alg)) {
+      throw OAuthError.invalidToken('alg_not_allowed', 'The access token algorithm is not allowed')
+    }
+    checkTyp(parsed.header.typ, rules.profile === 'rfc9068' ? STRICT_TYP : LENIENT_TYP)
+    if (rules.jwks === undefined) return finish(parsed, token, rules, undefined)
+    const key = rules.jwks.getKey(kid, alg)
+    if (key instanceof Promise) return key.then((ready) => finish(parsed, token, rules, ready))
+    return finish(parsed, token, rules, key)
+  }
+
+  const jwks = new Map<string, JwksCache>()
+  for (const [issuer, rules] of issuers) if (rules.jwks !== undefined) jwks.set(issuer, rules.jwks)
+  const verifier: JwtVerifier = {
+    verify: async (token) => verifyFast(token),
+    hydrate: async () => {
+      await Promise.all([...jwks.values()].map((cache) => cache.hydrate()))
+    },
+    jwks,
+  }
+  fastPaths.set(verifier, verifyFast)
+  return verifier
+}
+
+/**
+ * The verifier's synchronous-when-possible path, for the Express layer: a cache hit or a
+ * known key answers without a promise.
+ */
+export function fastPathOf(
+  verifier: JwtVerifier,
+): (token: string) => AuthContext | Promise<AuthContext> {
+  return fastPaths.get(verifier) ?? ((token) => verifier.verify(token))
+}
+
+function checkHeader(header: Readonly<Record<string, unknown>>): {
+  alg: string
+  kid: string | undefined
+} {
+  const { alg, kid } = header
+  if (typeof alg !== 'string')
+    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
+    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
+  }
+  // RFC 8725 §3.10: keys named or embedded by the token itself are never trusted.
+  for (const name of EMBEDDED_KEY_HEADERS) {
+    if (Object.hasOwn(header, name)) {
+      throw OAuthError.invalidToken('embedded_key', 'The access token names its own key')
+    }
+  }
+  // RFC 7515 §4.1.11: no extension is understood here, so any "crit" is refused.
+  if (Object.hasOwn(header, 'crit')) {
+    throw OAuthError.invalidToken(
+      'unsupported_crit',
+      'The access token uses an unsupported extension',
+    )
+  }
+  if (Object.hasOwn(header, 'enc') || Object.hasOwn(header, 'zip')) {
+    throw OAuthError.invalidToken(
+      'malformed_token',
+      'Encrypted or compressed tokens are not accepted',
+    )
+  }
+  return { alg, kid: kid }
+}
+
+function checkTyp(typ: unknown, accepted: ReadonlySet<string>): void {
+  // RFC 7515 §4.1.9: typ is case-insensitive and "application/" may be left out.
+  const normalized =
+    typ === undefined
+      ? undefined
+      : typeof typ === 'string'
+        ? typ.toLowerCase().replace(/^application\//, '')
+        : null
+  const ok =
+    normalized === undefined
+      ? accepted !== STRICT_TYP
+      : normalized !== null && accepted.has(normalized)
+  if (!ok) throw OAuthError.invalidToken('wrong_typ', 'The token is not an access token')
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${PACKAGE}: ${name} must be a non-negative number`)
+  }
+  return value
+}
