@@ -238,7 +238,15 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     isCurrent: (key) => current.has(key),
     hydrate: () => {
       const fetching = refresh('hydrate') ?? inflight
-      return fetching ?? Promise.reject(new UpstreamError('JWKS fetch budget spent', 'invalid'))
+      return (
+        fetching ??
+        Promise.reject(
+          new UpstreamError(
+            'JWKS fetch skipped: the fetch budget is spent or an error backoff is running',
+            'invalid',
+          ),
+        )
+      )
     },
     keys: () => [...current],
     on(event, listener) {

@@ -1,0 +1,38 @@
+/**
+ * A JWS algorithm the test issuer can sign with: the asymmetric algorithms tokenguard
+ * accepts by default (RFC 7518 §3, RFC 8037 for EdDSA with Ed25519).
+ */
+export type TestAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
+
+/**
+ * Every {@link TestAlgorithm}, in a stable order: RSA PKCS#1 v1.5, RSA-PSS, ECDSA, EdDSA.
+ *
+ * @example
+ * const issuer = await createTestIssuer({ algorithms: TEST_ALGORITHMS })
+ */
+export const TEST_ALGORITHMS: readonly TestAlgorithm[] = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+])
+
+/** The algorithms an issuer signs with when none are configured; the first is the default. */
+export const DEFAULT_TEST_ALGORITHMS: readonly TestAlgorithm[] = Object.freeze([
+  'RS256',
+  'PS256',
+  'ES256',
+  'EdDSA',
+])
+
+/** Whether `value` names a {@link TestAlgorithm}. */
+export function isTestAlgorithm(value: unknown): value is TestAlgorithm {
+  return typeof value === 'string' && (TEST_ALGORITHMS as readonly string[]).includes(value)
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Fault } from '../running-issuer.js'
+import { respond } from './respond.js'
+
+/** Answers a request to a faulty (or healthy, when `fault` is undefined) endpoint. */
+export function answerWith(
+  fault: Fault | undefined,
+  document: () => unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const status = fault !== undefined && 'status' in fault ? fault.status : undefined
+  const body = fault !== undefined && 'body' in fault ? fault.body : undefined
+  if (body !== undefined) return respond(req, res, status ?? 200, body)
+  if (status === undefined) return respond(req, res, 200, document())
+  respond(req, res, status, {
+    error: 'server_error',
+    error_description: 'Fault injected by the test issuer',
+  })
+}
+
+/** Returns a copy of `fault`, or throws a TypeError when it is not a valid {@link Fault}. */
+export function checkFault(fault: Fault): Fault {
+  const { status, delayMs, body, hang } = fault as Partial<Record<string, unknown>>
+  const checks = [
+    status === undefined || (Number.isInteger(status) && inRange(status, 200, 599)),
+    delayMs === undefined || (Number.isFinite(delayMs) && inRange(delayMs, 0, 600_000)),
+    body === undefined || typeof body === 'string',
+    hang === undefined || hang === true,
+    [status, delayMs, body, hang].some((field) => field !== undefined),
+  ]
+  if (checks.includes(false)) {
+    throw new TypeError(
+      '@tokenguard/test-tokens: a fault is { status: 200-599 }, { delayMs: 0-600000 }, ' +
+        '{ body: string } or { hang: true }',
+    )
+  }
+  return { ...fault }
+}
+
+function inRange(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && value >= min && value <= max
+}

@@ -1,0 +1,94 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createIssuerRoutes, PATHS } from './internal/issuer-routes.js'
+import type { IssuerSource } from './internal/issuer-routes.js'
+
+/**
+ * A failure injected into one endpoint of a running issuer, for outage tests:
+ * `{ status }` answers that status with a small JSON error body, `{ delayMs }` answers
+ * normally after a delay, `{ body }` answers 200 with that text as `application/json`,
+ * and `{ hang: true }` never answers (until `close()`). `status` and `body` may be combined.
+ */
+export type Fault =
+  | { readonly status: number; readonly body?: string }
+  | { readonly delayMs: number }
+  | { readonly body: string; readonly status?: number }
+  | { readonly hang: true }
+
+/** An endpoint of the running issuer that can be given a {@link Fault}. */
+export type FaultEndpoint = 'jwks' | 'discovery'
+
+/** Options of `TestIssuer.listen`. */
+export interface ListenOptions {
+  /** Port on 127.0.0.1. Default: 0 (a free port picked by the system). */
+  port?: number
+}
+
+/** The issuer's HTTP server on 127.0.0.1: JWKS and discovery, with counters and faults. */
+export interface RunningIssuer {
+  /** The server's origin, e.g. `http://127.0.0.1:PORT`; also the issuer's `iss` now. */
+  readonly url: string
+  /** `${url}/jwks.json` */
+  readonly jwksUri: string
+  /** `${url}/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4) */
+  readonly discoveryUrl: string
+  /** `${url}/.well-known/oauth-authorization-server` (RFC 8414 §3) */
+  readonly oauthMetadataUrl: string
+  /** Requests received for `path` (query string ignored), or in total when no path is given. */
+  requests(path?: string): number
+  /** Sets every request counter back to zero. */
+  resetRequests(): void
+  /**
+   * Makes `endpoint` fail with `fault` from the next request on; `undefined` heals it.
+   * `'discovery'` covers both well-known paths.
+   */
+  setFault(endpoint: FaultEndpoint, fault: Fault | undefined): void
+  /** Stops the server and destroys every open socket, hanging requests included. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the issuer's server on 127.0.0.1 (never on other interfaces).
+ *
+ * @example
+ * const running = await startIssuerServer({ jwks, algorithms }, { port: 0 })
+ */
+export async function startIssuerServer(
+  source: IssuerSource,
+  options: ListenOptions = {},
+): Promise<RunningIssuer> {
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError('@tokenguard/test-tokens: port must be an integer from 0 to 65535')
+  }
+  let url = ''
+  const routes = createIssuerRoutes(source, () => url)
+  const server = createServer(routes.handle)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    jwksUri: url + PATHS.jwks,
+    discoveryUrl: url + PATHS.discovery,
+    oauthMetadataUrl: url + PATHS.oauthMetadata,
+    requests: routes.requests,
+    resetRequests: routes.resetRequests,
+    setFault: routes.setFault,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        routes.cancelPending()
+        server.close(() => resolve())
+        // Hanging and keep-alive sockets would hold close() open: end them now.
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
