@@ -1,13 +1,10 @@
 export { discoverJwksUri } from './discovery.js'
 export { jwtBearer } from './express.js'
-export { UpstreamError } from './internal/fetch-json.js'
 export { createJwksCache } from './jwks-cache.js'
 export { prepareKey } from './prepared-key.js'
 export { createJwtVerifier } from './verifier.js'
 
-export type { DiscoveryOptions } from './discovery.js'
 export type { JwtBearerOptions } from './express.js'
-export type { FetchLike } from './internal/fetch-json.js'
 export type {
   JwksCache,
   JwksCacheEvents,

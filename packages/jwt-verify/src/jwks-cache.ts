@@ -1,7 +1,12 @@
-import { OAuthError } from '@tokenguard/core'
+import {
+  createListeners,
+  fetchJson,
+  insecureUrlProblem,
+  OAuthError,
+  UpstreamError,
+  type FetchLike,
+} from '@tokenguard/core'
 import { discoverJwksUri } from './discovery.js'
-import { fetchJson, UpstreamError, type FetchLike } from './internal/fetch-json.js'
-import { insecureUrlProblem } from './internal/url-policy.js'
 import { prepareKey, type PreparedKey, type PublicJwk } from './prepared-key.js'
 
 /** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */
@@ -89,7 +94,8 @@ const ERROR_BACKOFF_MS = 5_000
  */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const config = resolveOptions(options)
-  const listeners = new Map<keyof JwksCacheEvents, Set<(detail: never) => void>>()
+  const events = createListeners<JwksCacheEvents>()
+  const emit = events.emit
   let jwksUri = options.jwksUri
   let byKid = new Map<string, PreparedKey[]>()
   let current = new Set<PreparedKey>()
@@ -98,16 +104,6 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   let lastFailedAt: number | undefined
   let inflight: Promise<void> | undefined
   const fetchTimes: number[] = []
-
-  function emit<E extends keyof JwksCacheEvents>(event: E, detail: JwksCacheEvents[E]): void {
-    for (const listener of listeners.get(event) ?? []) {
-      try {
-        ;(listener as (detail: JwksCacheEvents[E]) => void)(detail)
-      } catch {
-        // A failing metrics listener must not break verification.
-      }
-    }
-  }
 
   function withinBudget(now: number): boolean {
     while (fetchTimes.length > 0 && (fetchTimes[0] ?? 0) <= now - MINUTE_MS) fetchTimes.shift()
@@ -128,12 +124,10 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         throw new UpstreamError(`the discovered jwks_uri ${problem}`, 'invalid')
       }
     }
-    const document = await fetchJson(
-      config.fetch,
-      jwksUri,
-      config.timeoutMs,
-      config.maxResponseBytes,
-    )
+    const document = await fetchJson(config.fetch, jwksUri, {
+      timeoutMs: config.timeoutMs,
+      maxBytes: config.maxResponseBytes,
+    })
     const { keys, skippedCount } = readKeySet(document, config.maxKeys, byKid)
     install(keys)
     fetchedAt = config.now()
@@ -249,12 +243,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       )
     },
     keys: () => [...current],
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set()
-      set.add(listener)
-      listeners.set(event, set)
-      return () => set.delete(listener)
-    },
+    on: events.on,
   }
 }
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import type { FetchLike } from './internal/fetch-json.js'
+import type { FetchLike } from '@tokenguard/core'
 import type { JwksCache, JwksCacheOptions } from './jwks-cache.js'
 
 /** Asymmetric JWS algorithms accepted by default (RFC 7518, RFC 8037). */

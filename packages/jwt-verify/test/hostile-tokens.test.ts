@@ -8,7 +8,8 @@ import {
 import { OAuthError } from '@tokenguard/core'
 import { createTestIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createJwtVerifier, type FetchLike, type JwtVerifier } from '../src/index.js'
+import type { FetchLike } from '@tokenguard/core'
+import { createJwtVerifier, type JwtVerifier } from '../src/index.js'
 import { b64, decode, forge } from './support/forge.js'
 
 let issuer: TestIssuer

@@ -1,7 +1,8 @@
 import { OAuthError } from '@tokenguard/core'
 import { createTestIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createJwtVerifier, type FetchLike, type JwtVerifierOptions } from '../src/index.js'
+import type { FetchLike } from '@tokenguard/core'
+import { createJwtVerifier, type JwtVerifierOptions } from '../src/index.js'
 import { manualClock } from './support/fake-upstream.js'
 
 const JWKS_URI = 'https://issuer.test/jwks.json'

@@ -1,5 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto'
-import { checkOptionNames } from '@tokenguard/core'
+import { checkOptionNames, insecureUrlProblem } from '@tokenguard/core'
 import { createJwksCache, type JwksCache } from '../jwks-cache.js'
 import {
   ISSUER_OPTION_NAMES,
@@ -9,7 +9,6 @@ import {
   type IssuerConfig,
   type JwtVerifierOptions,
 } from '../options.js'
-import { insecureUrlProblem } from './url-policy.js'
 
 /** One trusted issuer with its options checked and defaults filled in. */
 export interface ResolvedIssuer {

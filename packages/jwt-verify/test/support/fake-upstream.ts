@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto'
-import type { FetchLike } from '../../src/index.js'
+import type { FetchLike } from '@tokenguard/core'
 
 /** A public JWK made with node:crypto, with a kid. */
 export function makeJwk(
