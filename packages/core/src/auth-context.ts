@@ -55,7 +55,8 @@ export interface AuthContextInit {
 
 /**
  * Builds a frozen {@link AuthContext} from verified claims, deriving scopes, subject,
- * client id, audience and expiry, and attaching the token as a hidden property.
+ * client id, audience and expiry, and attaching the token as a hidden property. The
+ * claims object is frozen deeply in place, not copied.
  *
  * @example
  * const auth = createAuthContext({ claims, issuer: claims.iss, source: 'jwt' }, token)

@@ -18,7 +18,7 @@ export interface ChallengeParams {
 // RFC 6750 §3: error and error_description MUST NOT include characters outside
 // %x20-21 / %x23-5B / %x5D-7E; scope tokens are NQCHAR (%x21 / %x23-5B / %x5D-7E).
 const OUTSIDE_DESCRIPTION_CHARSET = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g
-const OUTSIDE_NQCHAR = /[^\x21\x23-\x5b\x5d-\x7e]/g
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 // RFC 9110 §5.6.2 token, the only legal shape for an auth-param name.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const MAX_PARAM_LENGTH = 512
@@ -33,11 +33,15 @@ export function sanitizeChallengeValue(value: string): string {
   return clipped.replace(OUTSIDE_DESCRIPTION_CHARSET, (char) => (char === '"' ? "'" : '?'))
 }
 
-/** Keeps only scope tokens that RFC 6750 §3 allows (NQCHAR), joined by one space. */
+/**
+ * Keeps only scope tokens that RFC 6750 §3 allows (1*NQCHAR), joined by one space. A token
+ * with any other character is dropped whole rather than trimmed, because a trimmed token
+ * would name a different scope.
+ */
 export function formatScopeParam(scopes: readonly string[]): string {
   return scopes
-    .map((scope) => scope.replace(OUTSIDE_NQCHAR, ''))
-    .filter((scope) => scope.length > 0)
+    .flatMap((scope) => scope.split(' '))
+    .filter((scope) => SCOPE_TOKEN.test(scope))
     .join(' ')
 }
 
@@ -56,7 +60,9 @@ export function formatChallenge(scheme: string, params: ChallengeParams): string
     if (!TOKEN.test(name)) {
       throw new TypeError(`@tokenguard/core: invalid challenge parameter name "${name}"`)
     }
-    const safe = name === 'scope' ? formatScopeParam(value.split(' ')) : sanitizeChallengeValue(value)
+    const safe = name === 'scope' ? formatScopeParam([value]) : sanitizeChallengeValue(value)
+    // RFC 6750 §3: a scope attribute holds at least one scope token.
+    if (name === 'scope' && safe === '') continue
     parts.push(`${name}="${safe}"`)
   }
   return parts.length === 0 ? scheme : `${scheme} ${parts.join(', ')}`

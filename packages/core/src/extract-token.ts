@@ -89,7 +89,10 @@ function fromHeader(req: TokenRequest, maxTokenBytes: number): string | undefine
     throw OAuthError.invalidRequest('header_too_large', 'The Authorization header is too large')
   }
   if (countAuthorizationHeaders(req.rawHeaders) > 1) {
-    throw OAuthError.invalidRequest('multiple_tokens', 'More than one Authorization header was sent')
+    throw OAuthError.invalidRequest(
+      'multiple_tokens',
+      'More than one Authorization header was sent',
+    )
   }
   const match = CREDENTIALS.exec(value)
   if (match === null) {
@@ -120,7 +123,8 @@ function fromBody(req: TokenRequest): string | undefined {
 function fromQuery(req: TokenRequest): string | undefined {
   const url = req.url ?? ''
   const start = url.indexOf('?')
-  if (start === -1 || !url.includes('access_token', start)) return undefined
+  if (start === -1) return undefined
+  // Parsed even when the raw text lacks `access_token`: `access%5Ftoken` names it too.
   const values = new URLSearchParams(url.slice(start + 1)).getAll('access_token')
   return values.length === 0 ? undefined : singleValue(values)
 }

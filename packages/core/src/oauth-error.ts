@@ -1,11 +1,12 @@
 import { formatChallenge, formatScopeParam, type ChallengeParams } from './challenge.js'
 
+const DEFAULT_RETRY_AFTER_SEC = 5
+// Challenge parameters the error writes itself, so the header always matches the body.
+const OWN_PARAMS = new Set(['realm', 'error', 'error_description'])
+
 /** OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
 export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'temporarily_unavailable'
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
 
 /**
  * Why a request was refused, for logs and metrics. Never shown to the client beyond the
@@ -152,7 +153,8 @@ export class OAuthError extends Error {
 
   /**
    * 503 with `Retry-After`: the issuer (JWKS, introspection) could not be reached. An outage
-   * is never reported as an invalid token.
+   * is never reported as an invalid token. `retryAfterSec` is rounded up to a whole second,
+   * at least 1; a value that is not a finite number gives the default, 5.
    */
   static temporarilyUnavailable(
     reason: OAuthErrorReason,
@@ -164,7 +166,12 @@ export class OAuthError extends Error {
       503,
       'The authorization server could not be reached; try again later',
       reason,
-      { ...options, retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) },
+      {
+        ...options,
+        retryAfterSec: Number.isFinite(retryAfterSec)
+          ? Math.max(1, Math.ceil(retryAfterSec))
+          : DEFAULT_RETRY_AFTER_SEC,
+      },
     )
   }
 
@@ -198,11 +205,12 @@ export class OAuthError extends Error {
    * `realm`); parameters already set on the error win.
    */
   withChallenge(params: ChallengeParams, scheme?: string): OAuthError {
-    return new OAuthError({
-      ...this.#init,
-      challenge: { ...params, ...this.#init.challenge },
-      scheme: scheme ?? this.#init.scheme,
-    })
+    const challenge: ChallengeParams = { ...params }
+    for (const [name, value] of Object.entries(this.#init.challenge ?? {})) {
+      // A parameter left `undefined` on the error is not set, so it does not hide `params`.
+      if (value !== undefined) challenge[name] = value
+    }
+    return new OAuthError({ ...this.#init, challenge, scheme: scheme ?? this.#init.scheme })
   }
 
   /** The RFC 6750 JSON body: `{ error, error_description }`. */
@@ -214,7 +222,9 @@ export class OAuthError extends Error {
 }
 
 function buildHeaders(init: OAuthErrorInit): Record<string, string> {
-  if (init.status === 503) return { 'Retry-After': String(init.retryAfterSec ?? 5) }
+  if (init.status === 503) {
+    return { 'Retry-After': String(init.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC) }
+  }
   const params: ChallengeParams = { realm: init.challenge?.realm }
   // RFC 6750 §3.1: no error information when the request had no credentials.
   if (init.code !== undefined) {
@@ -222,7 +232,7 @@ function buildHeaders(init: OAuthErrorInit): Record<string, string> {
     params.error_description = init.description
   }
   for (const [name, value] of Object.entries(init.challenge ?? {})) {
-    if (name !== 'realm') params[name] = value
+    if (!OWN_PARAMS.has(name)) params[name] = value
   }
   return { 'WWW-Authenticate': formatChallenge(init.scheme, params) }
 }

@@ -8,7 +8,10 @@ import { LRUCache } from 'lru-cache'
 export interface Store<V> {
   /** The value stored under `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<V | undefined>
-  /** Stores `value` under `key` for `ttlMs` milliseconds. */
+  /**
+   * Stores `value` under `key` for `ttlMs` milliseconds. A `ttlMs` that is not a positive,
+   * finite number stores nothing and removes any older value under `key`.
+   */
   set(key: string, value: V, ttlMs: number): Promise<void>
   /** Removes `key`. */
   delete(key: string): Promise<void>
@@ -20,9 +23,15 @@ export interface MemoryStoreOptions<V> {
   maxEntries?: number
   /** Most bytes kept, as `sizeOf` counts them. Default: no byte bound beyond `maxEntries`. */
   maxBytes?: number
-  /** Size of one entry in bytes, required with `maxBytes`. */
+  /**
+   * Size of one entry in bytes, required with `maxBytes`; rounded up, at least 1. An entry
+   * larger than `maxBytes` is not kept.
+   */
   sizeOf?: (value: V, key: string) => number
-  /** Clock in milliseconds, for tests. Default: `performance.now` through lru-cache. */
+  /**
+   * Clock in milliseconds, read on every access, for tests (a fake clock may start at 0).
+   * Default: `performance.now` through lru-cache.
+   */
   now?: () => number
 }
 
@@ -40,25 +49,43 @@ export function createMemoryStore<V extends NonNullable<unknown>>(
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError('@tokenguard/core: maxEntries must be a positive integer')
   }
-  if (options.maxBytes !== undefined && options.sizeOf === undefined) {
+  const { maxBytes, sizeOf, now } = options
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1)) {
+    throw new RangeError('@tokenguard/core: maxBytes must be a positive integer')
+  }
+  if (maxBytes !== undefined && sizeOf === undefined) {
     throw new TypeError('@tokenguard/core: maxBytes needs a sizeOf function')
   }
-  const sizeOf = options.sizeOf
   const cache = new LRUCache<string, V>({
     max: maxEntries,
     ttlAutopurge: false,
-    ...(options.maxBytes !== undefined && sizeOf !== undefined
+    ...(maxBytes !== undefined && sizeOf !== undefined
       ? {
-          maxSize: options.maxBytes,
-          sizeCalculation: (value: V, key: string) => Math.max(1, sizeOf(value, key)),
+          maxSize: maxBytes,
+          // lru-cache throws on a size that is not a positive integer; a size that is not a
+          // number at all counts as too large to keep.
+          sizeCalculation: (value: V, key: string) => {
+            const size = Math.ceil(sizeOf(value, key))
+            return Number.isFinite(size) ? Math.max(1, size) : maxBytes + 1
+          },
         }
       : {}),
-    ...(options.now !== undefined ? { perf: { now: options.now } } : {}),
+    ...(now !== undefined
+      ? {
+          // lru-cache reads 0 as "no start time" (the entry would never expire) and reuses
+          // one reading for ttlResolution ms of real time, so an injected clock is shifted
+          // by 1 and read every time.
+          perf: { now: () => now() + 1 },
+          ttlResolution: 0,
+        }
+      : {}),
   })
   return {
     get: (key) => Promise.resolve(cache.get(key)),
     set: (key, value, ttlMs) => {
-      if (ttlMs > 0) cache.set(key, value, { ttl: ttlMs })
+      // An entry that is already expired replaces nothing: any older value goes too.
+      if (ttlMs > 0 && Number.isFinite(ttlMs)) cache.set(key, value, { ttl: Math.ceil(ttlMs) })
+      else cache.delete(key)
       return Promise.resolve()
     },
     delete: (key) => {

@@ -1,1 +1,8 @@
-export {}
+export { checkClaims } from './check-claims.js'
+export { checkScopes } from './check-scopes.js'
+export { createScopeGuards, requireAnyScope, requireClaims, requireScopes } from './scope-guards.js'
+
+export type { ClaimMatch, ClaimPredicate, ClaimRequirement, ClaimValue } from './check-claims.js'
+export type { ScopeMode } from './check-scopes.js'
+export type { ScopeCheckOptions } from './options.js'
+export type { ScopeGuards } from './scope-guards.js'

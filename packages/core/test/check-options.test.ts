@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { checkOptionNames } from '@tokenguard/core'
+
+describe('checkOptionNames', () => {
+  const known = ['issuer', 'audience', 'clockToleranceSec'] as const
+
+  it('returns when every option name is known', () => {
+    expect(checkOptionNames('@tokenguard/x', { issuer: 'i', audience: 'a' }, known)).toBeUndefined()
+    expect(checkOptionNames('@tokenguard/x', {}, known)).toBeUndefined()
+  })
+
+  it('throws a TypeError naming a typo and suggesting the closest known name', () => {
+    expect(() => checkOptionNames('@tokenguard/x', { audiance: 'a' }, known)).toThrow(
+      '@tokenguard/x: unknown option "audiance". Did you mean "audience"?',
+    )
+  })
+
+  it('throws without a suggestion when no known name is close', () => {
+    expect(() => checkOptionNames('@tokenguard/x', { colour: 'red' }, known)).toThrow(
+      '@tokenguard/x: unknown option "colour".',
+    )
+  })
+
+  it('clips a very long unknown name in the message', () => {
+    expect(() => checkOptionNames('@tokenguard/x', { ['y'.repeat(10_000)]: 1 }, known)).toThrow(
+      `@tokenguard/x: unknown option "${'y'.repeat(64)}".`,
+    )
+  })
+
+  it('refuses options that are not an object', () => {
+    const notObjects: unknown[] = [null, 'issuer', 42]
+    for (const options of notObjects) {
+      expect(() => checkOptionNames('@tokenguard/x', options as object, known)).toThrow(
+        '@tokenguard/x: options must be an object',
+      )
+    }
+  })
+
+  it('sees an own __proto__ key as an unknown option', () => {
+    const options = JSON.parse('{"__proto__":{"issuer":"x"}}') as object
+    expect(() => checkOptionNames('@tokenguard/x', options, known)).toThrow(
+      /unknown option "__proto__"/,
+    )
+  })
+})
