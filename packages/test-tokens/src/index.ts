@@ -1,8 +1,13 @@
 export { DEFAULT_TEST_ALGORITHMS, TEST_ALGORITHMS } from './algorithms.js'
+export { DEFAULT_TEST_CLIENT } from './test-client.js'
 export { createTestIssuer } from './test-issuer.js'
+export { generateTestKey } from './test-key.js'
 
 export type { TestAlgorithm } from './algorithms.js'
+export type { IntrospectionResponse } from './introspection-response.js'
+export type { OpaqueOptions } from './opaque-options.js'
 export type { Fault, FaultEndpoint, ListenOptions, RunningIssuer } from './running-issuer.js'
 export type { SignOptions } from './sign-options.js'
+export type { TestClient } from './test-client.js'
 export type { PublicJwk, TestKey, TestKeyOptions } from './test-key.js'
 export type { TestIssuer, TestIssuerOptions } from './test-issuer.js'

@@ -6,8 +6,10 @@ import type { IssuerSource } from './internal/issuer-routes.js'
 /**
  * A failure injected into one endpoint of a running issuer, for outage tests:
  * `{ status }` answers that status with a small JSON error body, `{ delayMs }` answers
- * normally after a delay, `{ body }` answers 200 with that text as `application/json`,
- * and `{ hang: true }` never answers (until `close()`). `status` and `body` may be combined.
+ * normally after a delay (latency), `{ body }` answers 200 with that text as
+ * `application/json`, and `{ hang: true }` never answers (until `close()`). `status` and
+ * `body` may be combined. On `introspect` and `revoke`, a status, body or hang fault
+ * answers before the request is read: no client is authenticated and nothing is revoked.
  */
 export type Fault =
   | { readonly status: number; readonly body?: string }
@@ -16,7 +18,7 @@ export type Fault =
   | { readonly hang: true }
 
 /** An endpoint of the running issuer that can be given a {@link Fault}. */
-export type FaultEndpoint = 'jwks' | 'discovery'
+export type FaultEndpoint = 'jwks' | 'discovery' | 'introspect' | 'revoke'
 
 /** Options of `TestIssuer.listen`. */
 export interface ListenOptions {
@@ -24,7 +26,10 @@ export interface ListenOptions {
   port?: number
 }
 
-/** The issuer's HTTP server on 127.0.0.1: JWKS and discovery, with counters and faults. */
+/**
+ * The issuer's HTTP server on 127.0.0.1: JWKS, discovery, introspection and revocation,
+ * with counters and faults.
+ */
 export interface RunningIssuer {
   /** The server's origin, e.g. `http://127.0.0.1:PORT`; also the issuer's `iss` now. */
   readonly url: string
@@ -34,6 +39,13 @@ export interface RunningIssuer {
   readonly discoveryUrl: string
   /** `${url}/.well-known/oauth-authorization-server` (RFC 8414 §3) */
   readonly oauthMetadataUrl: string
+  /**
+   * `${url}/introspect`: token introspection (RFC 7662 §2). POST a form with `token` (and
+   * optionally `token_type_hint`, which is ignored) and client authentication.
+   */
+  readonly introspectionEndpoint: string
+  /** `${url}/revoke`: token revocation (RFC 7009 §2), with the same client authentication. */
+  readonly revocationEndpoint: string
   /** Requests received for `path` (query string ignored), or in total when no path is given. */
   requests(path?: string): number
   /** Sets every request counter back to zero. */
@@ -51,7 +63,10 @@ export interface RunningIssuer {
  * Starts the issuer's server on 127.0.0.1 (never on other interfaces).
  *
  * @example
- * const running = await startIssuerServer({ jwks, algorithms }, { port: 0 })
+ * const running = await startIssuerServer(
+ *   { jwks, algorithms, clients, introspect, revoke, now: Date.now },
+ *   { port: 0 },
+ * )
  */
 export async function startIssuerServer(
   source: IssuerSource,
@@ -78,6 +93,8 @@ export async function startIssuerServer(
     jwksUri: url + PATHS.jwks,
     discoveryUrl: url + PATHS.discovery,
     oauthMetadataUrl: url + PATHS.oauthMetadata,
+    introspectionEndpoint: url + PATHS.introspect,
+    revocationEndpoint: url + PATHS.revoke,
     requests: routes.requests,
     resetRequests: routes.resetRequests,
     setFault: routes.setFault,

@@ -1,11 +1,17 @@
 import type { TestAlgorithm } from './algorithms.js'
 import { checkKnownOptions } from './internal/check-options.js'
+import { createClientRegistry } from './internal/client-registry.js'
 import { checkAlgorithm, resolveIssuerOptions } from './internal/issuer-options.js'
 import { createKeyRing } from './internal/key-ring.js'
 import { signToken } from './internal/sign-token.js'
+import { createTokenStore } from './internal/token-store.js'
+import type { IntrospectionResponse } from './introspection-response.js'
+import type { OpaqueOptions } from './opaque-options.js'
 import { startIssuerServer } from './running-issuer.js'
 import type { ListenOptions, RunningIssuer } from './running-issuer.js'
 import type { SignOptions } from './sign-options.js'
+import { DEFAULT_TEST_CLIENT } from './test-client.js'
+import type { TestClient } from './test-client.js'
 import { generateTestKey } from './test-key.js'
 import type { PublicJwk, TestKey, TestKeyOptions } from './test-key.js'
 
@@ -24,9 +30,18 @@ export interface TestIssuerOptions {
   defaultExpiresInSec?: number
   /** Clock in milliseconds, for `iat` and `exp`. Default: `Date.now`. */
   now?: () => number
+  /**
+   * Clients that may call `/introspect` and `/revoke`. Default: one client,
+   * {@link DEFAULT_TEST_CLIENT} (`client_id: 'test-client'` with a 40-byte `client_secret`).
+   * A given list replaces the default; pass it too when you still want it.
+   */
+  clients?: readonly TestClient[]
 }
 
-/** A local token issuer for tests: real keys, signed access tokens, a JWKS, an HTTP server. */
+/**
+ * A local token issuer for tests: real keys, signed access tokens, a JWKS, opaque tokens
+ * with introspection and revocation, and an HTTP server for all of them.
+ */
 export interface TestIssuer {
   /** The current `iss`: the `issuer` option, then the server's origin once `listen()` ran. */
   readonly issuer: string
@@ -49,7 +64,32 @@ export interface TestIssuer {
   /** Removes a key from the JWKS and from signing; throws when no key has that kid. */
   removeKey(kid: string): void
   /**
-   * Serves the JWKS and discovery on 127.0.0.1 and makes the server's origin the `iss` of
+   * Registers a client for `/introspect` and `/revoke`, or replaces the one with the same
+   * `client_id`. Throws a TypeError when the client has no credential or a malformed one.
+   */
+  registerClient(client: TestClient): void
+  /**
+   * Issues an opaque token: 32 random bytes, base64url (no dots, so never JWT-shaped), kept
+   * by the issuer with the claims `sign` would set (`iss`, `aud`, `sub: 'user-123'`,
+   * `client_id: 'test-client'`, `iat`, `exp`, `jti`) and `claims` on top; a claim set to
+   * `undefined` removes a default. Only `introspect` and `/introspect` can read it.
+   */
+  issueOpaque(claims?: Record<string, unknown>, options?: OpaqueOptions): string
+  /**
+   * Revokes an opaque token of this issuer, or a JWT it signed (by `jti`, so every token with
+   * that `jti`; by the token itself when it has none). Unknown tokens are ignored
+   * (RFC 7009 §2.2).
+   */
+  revoke(token: string): void
+  /**
+   * What `/introspect` answers for `token` (RFC 7662 §2.2), without HTTP: `{ active: false }`
+   * for a token that is unknown, expired, not yet valid, revoked, or a JWT whose key was
+   * removed; otherwise `active: true`, `token_type` (`'Bearer'`, or `'refresh_token'`) and
+   * the token's claims.
+   */
+  introspect(token: string): IntrospectionResponse
+  /**
+   * Serves the JWKS, discovery, introspection and revocation on 127.0.0.1 and makes the server's origin the `iss` of
    * tokens minted from then on (it stays so after `close()`). One server at a time.
    */
   listen(options?: ListenOptions): Promise<RunningIssuer>
@@ -66,6 +106,13 @@ export interface TestIssuer {
  * const token = await issuer.sign({ scope: 'pets:read' })
  * // configure the API with running.url, issuer.audience and running.jwksUri
  * await running.close()
+ *
+ * @example
+ * // Opaque tokens, for APIs that introspect (RFC 7662)
+ * const issuer = await createTestIssuer({ clients: [{ client_id: 'api', client_secret: SECRET }] })
+ * const running = await issuer.listen()
+ * const token = issuer.issueOpaque({ scope: 'pets:read' })
+ * // configure the API with running.introspectionEndpoint, client id 'api' and SECRET
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const { configured, audience, defaultExpiresInSec, now, ...settings } =
@@ -73,11 +120,15 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   let issuer = settings.issuer
   let algorithms = Object.freeze([...configured])
   let running: RunningIssuer | undefined
+  const clients = createClientRegistry(settings.clients ?? [DEFAULT_TEST_CLIENT])
 
   const ring = createKeyRing()
   for (const key of await Promise.all(configured.map((alg) => generateTestKey(alg)))) ring.add(key)
   const defaultAlg = configured[0] as TestAlgorithm
   const jwks = (): { keys: PublicJwk[] } => ({ keys: ring.publicJwks() })
+  const tokens = createTokenStore(() => ring.keys())
+  const introspect = (token: string): IntrospectionResponse => tokens.introspect(token, now())
+  const revoke = (token: string): void => tokens.revoke(token)
 
   return {
     get issuer() {
@@ -103,6 +154,11 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       return key
     },
     removeKey: (kid) => ring.remove(kid),
+    registerClient: (client) => clients.register(client),
+    issueOpaque: (claims = {}, opaqueOptions = {}) =>
+      tokens.issue(claims, opaqueOptions, { issuer, audience, defaultExpiresInSec, nowMs: now() }),
+    revoke,
+    introspect,
     async listen(listenOptions = {}) {
       if (running !== undefined) {
         throw new Error(
@@ -111,7 +167,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       }
       checkKnownOptions('listen', listenOptions, ['port'])
       const server = await startIssuerServer(
-        { jwks, algorithms: () => ring.algorithms() },
+        { jwks, algorithms: () => ring.algorithms(), clients, introspect, revoke, now },
         listenOptions,
       )
       issuer = server.url

@@ -20,6 +20,8 @@ describe('TestIssuer.listen', () => {
     expect(running.jwksUri).toBe(`${running.url}/jwks.json`)
     expect(running.discoveryUrl).toBe(`${running.url}/.well-known/openid-configuration`)
     expect(running.oauthMetadataUrl).toBe(`${running.url}/.well-known/oauth-authorization-server`)
+    expect(running.introspectionEndpoint).toBe(`${running.url}/introspect`)
+    expect(running.revocationEndpoint).toBe(`${running.url}/revoke`)
   })
 
   it('mints tokens whose iss is the server origin', async () => {
@@ -50,17 +52,24 @@ describe('TestIssuer.listen', () => {
   })
 
   it.each(['discoveryUrl', 'oauthMetadataUrl'] as const)(
-    'serves issuer metadata at %s with issuer and jwks_uri',
+    'serves issuer metadata at %s with jwks_uri, introspection and revocation endpoints',
     async (name) => {
       const response = await fetch(running[name])
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('application/json')
+      const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt']
       expect(await response.json()).toEqual({
         issuer: running.url,
         jwks_uri: running.jwksUri,
+        introspection_endpoint: running.introspectionEndpoint,
+        revocation_endpoint: running.revocationEndpoint,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [...TEST_ALGORITHMS],
+        introspection_endpoint_auth_methods_supported: methods,
+        introspection_endpoint_auth_signing_alg_values_supported: [...TEST_ALGORITHMS],
+        revocation_endpoint_auth_methods_supported: methods,
+        revocation_endpoint_auth_signing_alg_values_supported: [...TEST_ALGORITHMS],
       })
     },
   )

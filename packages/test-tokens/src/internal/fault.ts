@@ -2,17 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Fault } from '../running-issuer.js'
 import { respond } from './respond.js'
 
-/** Answers a request to a faulty (or healthy, when `fault` is undefined) endpoint. */
+/**
+ * Answers a request to a faulty endpoint with the fault's status or body, or calls
+ * `healthy` when the fault changes neither (none, or only a delay).
+ */
 export function answerWith(
   fault: Fault | undefined,
-  document: () => unknown,
+  healthy: () => void,
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
   const status = fault !== undefined && 'status' in fault ? fault.status : undefined
   const body = fault !== undefined && 'body' in fault ? fault.body : undefined
   if (body !== undefined) return respond(req, res, status ?? 200, body)
-  if (status === undefined) return respond(req, res, 200, document())
+  if (status === undefined) return healthy()
   respond(req, res, status, {
     error: 'server_error',
     error_description: 'Fault injected by the test issuer',

@@ -1,5 +1,6 @@
 import { DEFAULT_TEST_ALGORITHMS, isTestAlgorithm } from '../algorithms.js'
 import type { TestAlgorithm } from '../algorithms.js'
+import type { TestClient } from '../test-client.js'
 import type { TestIssuerOptions } from '../test-issuer.js'
 import { checkKnownOptions } from './check-options.js'
 
@@ -10,9 +11,11 @@ export interface IssuerSettings {
   readonly audience: string
   readonly defaultExpiresInSec: number
   readonly now: () => number
+  /** The clients to register; `undefined` for the default client. */
+  readonly clients: readonly TestClient[] | undefined
 }
 
-const ISSUER_OPTIONS = ['algorithms', 'issuer', 'audience', 'defaultExpiresInSec', 'now']
+const ISSUER_OPTIONS = ['algorithms', 'issuer', 'audience', 'defaultExpiresInSec', 'now', 'clients']
 
 /** Checks the options of `createTestIssuer` and fills in the defaults; throws on a mistake. */
 export function resolveIssuerOptions(options: TestIssuerOptions): IssuerSettings {
@@ -31,6 +34,7 @@ export function resolveIssuerOptions(options: TestIssuerOptions): IssuerSettings
     audience: checkText('audience', options.audience ?? 'https://api.test'),
     defaultExpiresInSec,
     now,
+    clients: options.clients,
   }
 }
 

@@ -8,6 +8,8 @@ export interface KeyRing {
   /** The newest key of `alg`; throws when there is none. */
   current(alg: TestAlgorithm): TestKey
   byKid(kid: string): TestKey | undefined
+  /** Every key, oldest first, as a fresh array. */
+  keys(): TestKey[]
   /** The public keys, as fresh objects. */
   publicJwks(): PublicJwk[]
   /** Algorithms that have at least one key, in the order their first key was added. */
@@ -37,6 +39,7 @@ export function createKeyRing(): KeyRing {
       return key
     },
     byKid: (kid) => keys.find((key) => key.kid === kid),
+    keys: () => [...keys],
     publicJwks: () => keys.map((key) => ({ ...key.publicJwk })),
     algorithms: () => [...new Set(keys.map((key) => key.alg))],
   }
