@@ -1,8 +1,9 @@
+import { writeSync } from 'node:fs'
 import type { Reporter, TestModule } from 'vitest/node'
 
 /**
- * Ends the run with one plain line, `tests: N passed, N failed, N skipped`, so a CI log
- * reader sees the outcome on the last line whatever the default reporter printed above.
+ * Ends the run with one plain line, `tests: N passed, N failed, N skipped`. It is written
+ * when the process exits, so it stays the last line whatever the default reporter prints.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: readonly TestModule[]): void {
@@ -16,8 +17,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++
         else skipped++
       }
+      // A file that failed to load has no tests but must count as a failure.
       if (module.state() === 'failed' && module.children.size === 0) failed++
     }
-    process.stdout.write(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    const line = `tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`
+    process.once('exit', () => writeSync(1, line))
   }
 }

@@ -1,0 +1,76 @@
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { readConfig, type PetstoreEnv } from './config.js'
+import { curlExamples, formatCurlExamples } from './curl-commands.js'
+import { startPetstore, type RunningPetstore } from './start.js'
+
+/**
+ * Runs the PetStore from the environment (see `readConfig`): starts the API, and a local
+ * issuer unless `ISSUER` is set, prints ready-to-paste curl commands, and stops both on
+ * SIGINT or SIGTERM.
+ *
+ * @example
+ * await main(process.env)
+ */
+export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
+  const petstore = await startPetstore({
+    ...readConfig(env),
+    logError: (error) => console.error('petstore: unhandled error:', error),
+  })
+  const { url, issuer, audience, tokens } = petstore
+  console.log(`PetStore API listening on ${url}`)
+  if (tokens === undefined) {
+    console.log(`Accepting access tokens from ${issuer} for audience ${audience}.`)
+    console.log('Get a token from your issuer, then: export TOKEN=<access token>\n')
+    petstore.verifier.hydrate().catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error)
+      console.warn(`petstore: cannot fetch the issuer's keys yet (${reason}); requests get 503`)
+    })
+  } else {
+    console.log(`Local test issuer on ${issuer} (audience ${audience}).`)
+    console.log('Set ISSUER and AUDIENCE to accept a real issuer instead.')
+    const minutes = Math.round(petstore.tokenLifetimeSec / 60)
+    console.log(`The tokens below expire in ${minutes} minutes; restart for new ones.\n`)
+  }
+  console.log(formatCurlExamples(curlExamples(url, tokens)))
+  console.log('Ctrl+C stops the server.')
+  stopOnSignals(petstore)
+  return petstore
+}
+
+function stopOnSignals(petstore: RunningPetstore): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    console.log(`\n${signal}: stopping`)
+    // A second signal, or a close that hangs, ends the process anyway.
+    setTimeout(() => process.exit(1), 5_000).unref()
+    petstore.close().then(
+      () => console.log('stopped'),
+      (error: unknown) => {
+        console.error('petstore: could not stop cleanly:', error)
+        process.exitCode = 1
+      },
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+// Listens only when run directly (`pnpm start`), so tests can import this module.
+if (isEntryPoint()) {
+  main(process.env).catch((error: unknown) => {
+    console.error(`petstore: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  })
+}

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it, vi } from 'vitest'
+import { readConfig } from '../src/config.js'
+import { curlExamples, formatCurlExamples } from '../src/curl-commands.js'
+import { startPetstore } from '../src/start.js'
+import { parseCurl, startIssuer } from './helpers.js'
+
+const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
+
+function listeningServers(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap').length
+}
+
+/** Runs every printed command with fetch and answers `[expected, actual]` statuses. */
+async function runPrintedCommands(output: string): Promise<[number, number][]> {
+  const results: [number, number][] = []
+  const blocks = [...output.matchAll(/^# expect (\d{3}): .*\n(curl .*)$/gm)]
+  for (const [, expected, command] of blocks) {
+    const { url, method, headers, body } = parseCurl(command ?? '')
+    const res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) })
+    await res.arrayBuffer()
+    results.push([Number(expected), res.status])
+  }
+  return results
+}
+
+describe('main.ts', () => {
+  it('can be imported without starting a server', async () => {
+    const before = listeningServers()
+    const module = await import('../src/main.js')
+    expect(typeof module.main).toBe('function')
+    expect(listeningServers()).toBe(before)
+  })
+
+  it('prints curl commands that answer as printed, and stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'src/main.ts'],
+      {
+        cwd: EXAMPLE_DIR,
+        env: { ...process.env, PORT: '0', HOST: '', ISSUER: '', AUDIENCE: '', NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no curl commands in 30 s: ${stderr}`)),
+          30_000,
+        )
+        const check = (): void => {
+          if (stdout.includes('Ctrl+C stops the server.')) {
+            clearTimeout(timer)
+            resolve()
+          }
+        }
+        child.stdout.on('data', check)
+        void exited.then(() => reject(new Error(`exited early: ${stderr}`)))
+      })
+      const results = await runPrintedCommands(stdout)
+      expect(results.length).toBe(6)
+      for (const [expected, actual] of results) expect(actual).toBe(expected)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+    ])
+    if (code === 'still running') child.kill('SIGKILL')
+    expect(code).toBe(0)
+    expect(stdout).toContain('stopped')
+    expect(stderr).toBe('')
+  }, 60_000)
+})
+
+describe('startPetstore', () => {
+  it('starts the API with a local issuer whose minted tokens it accepts', async () => {
+    const petstore = await startPetstore({ port: 0 })
+    try {
+      expect(petstore.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const results = await runPrintedCommands(
+        formatCurlExamples(curlExamples(petstore.url, petstore.tokens)),
+      )
+      expect(results.map(([, actual]) => actual)).toEqual([200, 200, 201, 201, 403, 401])
+    } finally {
+      await petstore.close()
+    }
+  })
+
+  it('accepts the tokens of the issuer it is given, and mints none', async () => {
+    const local = await startIssuer()
+    const petstore = await startPetstore({
+      port: 0,
+      issuer: local.issuer.issuer,
+      audience: local.issuer.audience,
+    })
+    try {
+      expect(petstore.tokens).toBeUndefined()
+      const token = await local.issuer.sign({ scope: 'pets:read' })
+      const res = await fetch(`${petstore.url}/api/pets`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(res.status).toBe(200)
+    } finally {
+      await petstore.close()
+      await local.running.close()
+    }
+  })
+
+  it('rejects with the reason when the port is taken, and leaves no issuer running', async () => {
+    const first = await startPetstore({ port: 0 })
+    const port = Number(new URL(first.url).port)
+    const before = listeningServers()
+    try {
+      await expect(startPetstore({ port })).rejects.toThrow(/EADDRINUSE/)
+      // A closed server leaves the list of active handles a tick later.
+      await vi.waitFor(() => expect(listeningServers()).toBe(before))
+    } finally {
+      await first.close()
+    }
+  })
+})
+
+describe('curlExamples', () => {
+  it('reads the token from $TOKEN and promises no status when no tokens were minted', () => {
+    const text = formatCurlExamples(curlExamples('http://127.0.0.1:3000', undefined))
+    expect(text).toContain('-H "Authorization: Bearer $TOKEN"')
+    expect(text).not.toContain('expect')
+  })
+})
+
+describe('readConfig', () => {
+  it('uses the local issuer on 127.0.0.1:3000 by default', () => {
+    expect(readConfig({})).toEqual({})
+  })
+
+  it('reads PORT, HOST, ISSUER and AUDIENCE', () => {
+    expect(
+      readConfig({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        ISSUER: 'https://login.example.com/',
+        AUDIENCE: 'https://api.example.com',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      issuer: 'https://login.example.com/',
+      audience: 'https://api.example.com',
+    })
+  })
+
+  it('treats empty variables as unset', () => {
+    expect(readConfig({ PORT: '', ISSUER: ' ', AUDIENCE: '' })).toEqual({})
+  })
+
+  it.each(['abc', '-1', '70000', '80.5'])('throws a message naming PORT for PORT=%s', (port) => {
+    expect(() => readConfig({ PORT: port })).toThrow(/^PORT must be a port number/)
+  })
+
+  it('throws a message naming AUDIENCE when ISSUER is set without it', () => {
+    expect(() => readConfig({ ISSUER: 'https://login.example.com/' })).toThrow(
+      /^AUDIENCE is required with ISSUER/,
+    )
+  })
+})
