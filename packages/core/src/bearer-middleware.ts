@@ -1,8 +1,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { AuthContext } from './auth-context.js'
-import { extractBearerToken, type TokenExtractionOptions } from './extract-token.js'
+import {
+  extractBearerToken,
+  type AccessTokenScheme,
+  type TokenExtractionOptions,
+} from './extract-token.js'
 import type { Middleware } from './middleware.js'
 import { OAuthError } from './oauth-error.js'
+import type { TokenBinding } from './token-binding.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>
@@ -21,6 +26,11 @@ export interface BearerMiddlewareOptions extends TokenExtractionOptions {
    * Default: `false`.
    */
   setUser?: boolean
+  /**
+   * A sender constraint for the token, such as `dpop({ mode: 'required' })` of
+   * `@tokenguard/dpop` (RFC 9449). Default: none (bearer tokens, RFC 6750).
+   */
+  dpop?: TokenBinding
 }
 
 /** The option names of {@link BearerMiddlewareOptions}, for typo detection. */
@@ -31,6 +41,7 @@ export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] = [
   'allowBodyToken',
   'allowQueryToken',
   'maxTokenBytes',
+  'dpop',
 ]
 
 /**
@@ -47,17 +58,23 @@ export function createBearerMiddleware(
   check: TokenCheck,
   options: BearerMiddlewareOptions = {},
 ): Middleware {
-  const { credentialsRequired = true, realm, setUser = false, ...extraction } = options
+  const { credentialsRequired = true, realm, setUser = false, dpop, ...rest } = options
+  const extraction: TokenExtractionOptions =
+    dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
-  const fail = (error: unknown): unknown =>
-    error instanceof OAuthError ? error.withChallenge(challenge) : error
+  const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
+    if (!(error instanceof OAuthError)) return error
+    const withRealm = error.withChallenge(challenge)
+    return dpop === undefined ? withRealm : dpop.decorate(withRealm, scheme)
+  }
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
     ;(req as IncomingMessage & { auth?: AuthContext }).auth = auth
     if (setUser) (req as IncomingMessage & { user?: unknown }).user = auth.claims
   }
 
-  const middleware: Middleware = (req, _res, next) => {
+  const middleware: Middleware = (req, res, next) => {
     let result: AuthContext | Promise<AuthContext>
+    let scheme: AccessTokenScheme | undefined
     try {
       const found = extractBearerToken(req, extraction)
       if (found === undefined) {
@@ -65,9 +82,17 @@ export function createBearerMiddleware(
         else next()
         return
       }
+      scheme = found.scheme
       result = check(found.token)
+      if (dpop !== undefined) {
+        const used = found.scheme
+        result =
+          result instanceof Promise
+            ? result.then((auth) => dpop.bind(auth, used, req, res))
+            : dpop.bind(result, used, req, res)
+      }
     } catch (error) {
-      next(fail(error))
+      next(fail(error, scheme))
       return
     }
     if (result instanceof Promise) {
@@ -76,7 +101,7 @@ export function createBearerMiddleware(
           accept(req, auth)
           next()
         },
-        (error: unknown) => next(fail(error)),
+        (error: unknown) => next(fail(error, scheme)),
       )
       return
     }

@@ -26,15 +26,26 @@ export interface TokenExtractionOptions {
   allowQueryToken?: boolean
   /** Longest token accepted, in bytes. Default: 16384 (16 KiB). */
   maxTokenBytes?: number
+  /**
+   * Authorization schemes accepted in the header: `bearer` (RFC 6750), `dpop` (RFC 9449
+   * §7.1). A request with another scheme carries no credentials for us. Default: `['bearer']`.
+   */
+  schemes?: readonly AccessTokenScheme[]
 }
+
+/** An Authorization scheme that carries an access token. */
+export type AccessTokenScheme = 'bearer' | 'dpop'
 
 /** A token found in a request, and where it was found. */
 export interface ExtractedToken {
   readonly token: string
   readonly method: 'header' | 'body' | 'query'
+  /** The scheme the token came with; body and query tokens are always `bearer`. */
+  readonly scheme: AccessTokenScheme
 }
 
 const DEFAULT_MAX_TOKEN_BYTES = 16_384
+const BEARER_ONLY: readonly AccessTokenScheme[] = ['bearer']
 // RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
 const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -59,15 +70,15 @@ export function extractBearerToken(
 ): ExtractedToken | undefined {
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
   const found: ExtractedToken[] = []
-  const header = fromHeader(req, maxTokenBytes)
-  if (header !== undefined) found.push({ token: header, method: 'header' })
+  const header = fromHeader(req, maxTokenBytes, options.schemes ?? BEARER_ONLY)
+  if (header !== undefined) found.push(header)
   if (options.allowBodyToken === true) {
     const body = fromBody(req)
-    if (body !== undefined) found.push({ token: body, method: 'body' })
+    if (body !== undefined) found.push({ token: body, method: 'body', scheme: 'bearer' })
   }
   if (options.allowQueryToken === true) {
     const query = fromQuery(req)
-    if (query !== undefined) found.push({ token: query, method: 'query' })
+    if (query !== undefined) found.push({ token: query, method: 'query', scheme: 'bearer' })
   }
   if (found.length > 1) {
     // RFC 6750 §2: clients MUST NOT use more than one method in each request.
@@ -82,7 +93,11 @@ export function extractBearerToken(
   return result
 }
 
-function fromHeader(req: TokenRequest, maxTokenBytes: number): string | undefined {
+function fromHeader(
+  req: TokenRequest,
+  maxTokenBytes: number,
+  schemes: readonly AccessTokenScheme[],
+): ExtractedToken | undefined {
   const value = req.headers.authorization
   if (value === undefined || value === '') return undefined
   if (value.length > maxTokenBytes + 64) {
@@ -98,12 +113,13 @@ function fromHeader(req: TokenRequest, maxTokenBytes: number): string | undefine
   if (match === null) {
     throw OAuthError.invalidRequest('malformed_header', 'The Authorization header is malformed')
   }
-  if (match[1]?.toLowerCase() !== 'bearer') return undefined
+  const scheme = match[1]?.toLowerCase() as AccessTokenScheme
+  if (!schemes.includes(scheme)) return undefined
   const token = match[2]
   if (token === undefined || token === '') {
     throw OAuthError.invalidRequest('malformed_header', 'The Authorization header has no token')
   }
-  return token
+  return { token, method: 'header', scheme }
 }
 
 function fromBody(req: TokenRequest): string | undefined {

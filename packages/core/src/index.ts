@@ -15,8 +15,14 @@ export { sha256Base64url } from './internal/sha256.js'
 export type { AccessTokenClaims, AuthContext, AuthContextInit } from './auth-context.js'
 export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'
 export type { ChallengeParams } from './challenge.js'
+export type { TokenBinding } from './token-binding.js'
 export type { DiscoveryOptions } from './discover-metadata.js'
-export type { ExtractedToken, TokenExtractionOptions, TokenRequest } from './extract-token.js'
+export type {
+  AccessTokenScheme,
+  ExtractedToken,
+  TokenExtractionOptions,
+  TokenRequest,
+} from './extract-token.js'
 export type { FetchLike, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
 export type { Listeners } from './listeners.js'
 export type { ErrorMiddleware, Middleware, NextFunction } from './middleware.js'

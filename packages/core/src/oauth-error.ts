@@ -6,7 +6,12 @@ const OWN_PARAMS = new Set(['realm', 'error', 'error_description'])
 
 /** OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
 export type OAuthErrorCode =
-  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 /**
  * Why a request was refused, for logs and metrics. Never shown to the client beyond the
@@ -40,6 +45,11 @@ export type OAuthErrorReason =
   | 'no_auth_context'
   | 'jwks_unavailable'
   | 'upstream_unavailable'
+  | 'dpop_required'
+  | 'dpop_proof_invalid'
+  | 'dpop_replayed'
+  | 'dpop_binding_mismatch'
+  | 'dpop_nonce_required'
   | (string & {})
 
 /** Options shared by the {@link OAuthError} factories. */
@@ -59,6 +69,10 @@ interface OAuthErrorInit {
   reason: OAuthErrorReason
   challenge: ChallengeParams | undefined
   scheme: string
+  /** Further challenges sent after the main one (another scheme the resource accepts). */
+  alternatives?: readonly { scheme: string; params: ChallengeParams }[]
+  /** Further response headers, such as `DPoP-Nonce`. */
+  extraHeaders?: Readonly<Record<string, string>>
   retryAfterSec?: number
   cause?: unknown
 }
@@ -175,6 +189,35 @@ export class OAuthError extends Error {
     )
   }
 
+  /**
+   * 401 `invalid_dpop_proof` under the `DPoP` scheme: the DPoP proof is missing, malformed,
+   * replayed or does not fit the request or the token (RFC 9449 §7.1).
+   */
+  static invalidDpopProof(
+    reason: OAuthErrorReason,
+    description: string,
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    return OAuthError.#make('invalid_dpop_proof', 401, description, reason, {
+      scheme: 'DPoP',
+      ...options,
+    })
+  }
+
+  /**
+   * 401 `use_dpop_nonce` with the nonce to use in a `DPoP-Nonce` header: the proof lacks
+   * the server's current nonce (RFC 9449 §8, §9).
+   */
+  static useDpopNonce(nonce: string, options: OAuthErrorOptions = {}): OAuthError {
+    return OAuthError.#make(
+      'use_dpop_nonce',
+      401,
+      'The DPoP proof must carry the nonce of the DPoP-Nonce header',
+      'dpop_nonce_required',
+      { scheme: 'DPoP', ...options },
+    ).withHeaders({ 'DPoP-Nonce': nonce })
+  }
+
   static #make(
     code: OAuthErrorCode | undefined,
     status: 400 | 401 | 403 | 503,
@@ -213,6 +256,29 @@ export class OAuthError extends Error {
     return new OAuthError({ ...this.#init, challenge, scheme: scheme ?? this.#init.scheme })
   }
 
+  /**
+   * A copy of this error whose `WWW-Authenticate` header also offers another scheme, after
+   * the main challenge (RFC 9110 §11.6.1 allows several), e.g. `DPoP algs="ES256"` beside a
+   * Bearer challenge when a resource accepts both (RFC 9449 §7.2).
+   */
+  withAlternative(scheme: string, params: ChallengeParams): OAuthError {
+    const alternatives = [...(this.#init.alternatives ?? []), { scheme, params }]
+    return new OAuthError({ ...this.#init, alternatives })
+  }
+
+  /** A copy of this error that also sends `headers` (e.g. `DPoP-Nonce`, RFC 9449 §8). */
+  withHeaders(headers: Readonly<Record<string, string>>): OAuthError {
+    return new OAuthError({
+      ...this.#init,
+      extraHeaders: { ...this.#init.extraHeaders, ...headers },
+    })
+  }
+
+  /** The auth scheme of the main challenge. */
+  get scheme(): string {
+    return this.#init.scheme
+  }
+
   /** The RFC 6750 JSON body: `{ error, error_description }`. */
   toJSON(): { error?: OAuthErrorCode; error_description: string } {
     return this.code === undefined
@@ -223,7 +289,10 @@ export class OAuthError extends Error {
 
 function buildHeaders(init: OAuthErrorInit): Record<string, string> {
   if (init.status === 503) {
-    return { 'Retry-After': String(init.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC) }
+    return {
+      ...init.extraHeaders,
+      'Retry-After': String(init.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC),
+    }
   }
   const params: ChallengeParams = { realm: init.challenge?.realm }
   // RFC 6750 §3.1: no error information when the request had no credentials.
@@ -234,5 +303,9 @@ function buildHeaders(init: OAuthErrorInit): Record<string, string> {
   for (const [name, value] of Object.entries(init.challenge ?? {})) {
     if (!OWN_PARAMS.has(name)) params[name] = value
   }
-  return { 'WWW-Authenticate': formatChallenge(init.scheme, params) }
+  const challenges = [formatChallenge(init.scheme, params)]
+  for (const alternative of init.alternatives ?? []) {
+    challenges.push(formatChallenge(alternative.scheme, alternative.params))
+  }
+  return { ...init.extraHeaders, 'WWW-Authenticate': challenges.join(', ') }
 }

@@ -40,6 +40,7 @@ describe('extractBearerToken', () => {
       expect(extractBearerToken(req({ authorization: `Bearer ${TOKEN}` }))).toEqual({
         token: TOKEN,
         method: 'header',
+        scheme: 'bearer',
       })
     })
 
@@ -164,6 +165,7 @@ describe('extractBearerToken', () => {
       expect(extractBearerToken(input, { allowQueryToken: true })).toEqual({
         token: TOKEN,
         method: 'query',
+        scheme: 'bearer',
       })
     })
 
@@ -212,6 +214,7 @@ describe('extractBearerToken', () => {
       expect(extractBearerToken(post({ access_token: TOKEN }), { allowBodyToken: true })).toEqual({
         token: TOKEN,
         method: 'body',
+        scheme: 'bearer',
       })
       const withCharset = post({ access_token: TOKEN }, `${FORM}; charset=utf-8`)
       expect(extractBearerToken(withCharset, { allowBodyToken: true })?.token).toBe(TOKEN)
@@ -308,7 +311,7 @@ describe('extractBearerToken', () => {
 
     it('reads a form body token of a POST', async () => {
       const response = await request(app).post('/pets').type('form').send({ access_token: TOKEN })
-      expect(response.body).toEqual({ token: TOKEN, method: 'body' })
+      expect(response.body).toEqual({ token: TOKEN, method: 'body', scheme: 'bearer' })
     })
 
     it('answers 400 multiple_methods for a header and a form body token', async () => {

@@ -39,7 +39,8 @@ export function introspectionBearer(options: IntrospectionBearerOptions): Middle
     ...BEARER_MIDDLEWARE_OPTION_NAMES,
     'introspector',
   ])
-  const { credentialsRequired, realm, setUser, allowBodyToken, allowQueryToken, ...rest } = options
+  const { credentialsRequired, realm, setUser, allowBodyToken, allowQueryToken, dpop, ...rest } =
+    options
   let introspector: Introspector
   if (rest.introspector !== undefined) {
     const { introspector: shared, ...others } = rest
@@ -62,6 +63,7 @@ export function introspectionBearer(options: IntrospectionBearerOptions): Middle
       ...(setUser === undefined ? {} : { setUser }),
       ...(allowBodyToken === undefined ? {} : { allowBodyToken }),
       ...(allowQueryToken === undefined ? {} : { allowQueryToken }),
+      ...(dpop === undefined ? {} : { dpop }),
       ...(maxTokenBytes === undefined ? {} : { maxTokenBytes }),
     },
   )

@@ -42,6 +42,7 @@ export function jwtBearer(options: JwtBearerOptions): Middleware {
     setUser,
     allowBodyToken,
     allowQueryToken,
+    dpop,
     ...verifierOptions
   } = options
   if (shared !== undefined && Object.keys(verifierOptions).length > 0) {
@@ -56,6 +57,7 @@ export function jwtBearer(options: JwtBearerOptions): Middleware {
     ...(setUser === undefined ? {} : { setUser }),
     ...(allowBodyToken === undefined ? {} : { allowBodyToken }),
     ...(allowQueryToken === undefined ? {} : { allowQueryToken }),
+    ...(dpop === undefined ? {} : { dpop }),
     maxTokenBytes: verifierOptions.maxTokenBytes ?? 16_384,
   })
 }
