@@ -1,5 +1,11 @@
-import { oauthErrorHandler } from '@tokenguard/core'
-import { jwtBearer, type JwtBearerOptions } from '@tokenguard/jwt-verify'
+import { oauthErrorHandler, type Middleware } from '@tokenguard/core'
+import {
+  createIntrospector,
+  hybridBearer,
+  type Introspector,
+  type IntrospectorOptions,
+} from '@tokenguard/introspect'
+import { createJwtVerifier, jwtBearer, type JwtBearerOptions } from '@tokenguard/jwt-verify'
 import { createScopeGuards } from '@tokenguard/scopes'
 import express, { type Express, type Request } from 'express'
 import { bodyErrorHandler, notFound, serverErrorHandler } from './error-handlers.js'
@@ -13,6 +19,12 @@ export interface PetstoreAppOptions {
    * such as `{ issuer, audience }`. The realm is always `petstore`.
    */
   jwt: Omit<JwtBearerOptions, 'realm'>
+  /**
+   * Also accept opaque access tokens, introspected at the issuer (RFC 7662): an introspector
+   * to share, or its options, such as `{ issuer, audience, clientAuth }`. JWT-shaped tokens
+   * still go to the JWT verifier, every other token to introspection. Default: JWTs only.
+   */
+  introspection?: Introspector | IntrospectorOptions
   /** The pets and adoptions. Default: a fresh in-memory store with two pets. */
   store?: PetStore
   /** Largest JSON body accepted, in bytes. Default: 4096. */
@@ -27,10 +39,18 @@ export const REALM = 'petstore'
 /**
  * Builds the PetStore API: `GET /health` (public), `GET /api/pets` (scope `pets:read`),
  * `POST /api/pets` (`pets:write`) and `POST /api/adoptions` (`adoptions:create`, recording
- * the token's `sub`). It does not listen; the caller serves it.
+ * the token's `sub`). It does not listen; the caller serves it. Throws a `TypeError` at
+ * once for options that cannot work.
  *
  * @example
- * const app = createPetstoreApp({ jwt: { issuer: 'https://login.example.com/', audience: 'https://api.example.com' } })
+ * const app = createPetstoreApp({
+ *   jwt: { issuer: 'https://login.example.com/', audience: 'https://api.example.com' },
+ *   introspection: {
+ *     issuer: 'https://login.example.com/',
+ *     audience: 'https://api.example.com',
+ *     clientAuth: { method: 'client_secret_basic', clientId: 'petstore', clientSecret },
+ *   },
+ * })
  * app.listen(3000)
  */
 export function createPetstoreApp(options: PetstoreAppOptions): Express {
@@ -47,7 +67,7 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
     res.json({ status: 'ok' })
   })
 
-  app.use('/api', jwtBearer({ ...options.jwt, realm: REALM }), (_req, res, next) => {
+  app.use('/api', bearer(options), (_req, res, next) => {
     // Answers depend on who asks: no shared cache may keep them.
     res.set('Cache-Control', 'no-store')
     next()
@@ -90,6 +110,33 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
   app.use(bodyErrorHandler())
   app.use(serverErrorHandler(options.logError))
   return app
+}
+
+/** The token check of `/api`: JWTs only, or JWTs and opaque tokens when introspection is on. */
+function bearer({ jwt, introspection }: PetstoreAppOptions): Middleware {
+  if (introspection === undefined) return jwtBearer({ ...jwt, realm: REALM })
+  // The request-reading options keep their meaning; the rest configures the JWT verifier.
+  const { verifier, credentialsRequired, setUser, allowBodyToken, allowQueryToken, ...rules } = jwt
+  if (verifier !== undefined && Object.keys(rules).length > 0) {
+    throw new TypeError(
+      `petstore: give jwt either a verifier or verifier options (${Object.keys(rules).join(', ')}), not both`,
+    )
+  }
+  return hybridBearer({
+    jwt: verifier ?? createJwtVerifier(rules),
+    introspection: isIntrospector(introspection)
+      ? introspection
+      : createIntrospector(introspection),
+    realm: REALM,
+    ...(credentialsRequired === undefined ? {} : { credentialsRequired }),
+    ...(setUser === undefined ? {} : { setUser }),
+    ...(allowBodyToken === undefined ? {} : { allowBodyToken }),
+    ...(allowQueryToken === undefined ? {} : { allowQueryToken }),
+  })
+}
+
+function isIntrospector(value: Introspector | IntrospectorOptions): value is Introspector {
+  return typeof (value as Partial<Introspector>).introspect === 'function'
 }
 
 function subjectOf(req: Request): string {

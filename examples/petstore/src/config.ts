@@ -6,12 +6,16 @@ export interface PetstoreEnv {
   readonly HOST?: string | undefined
   readonly ISSUER?: string | undefined
   readonly AUDIENCE?: string | undefined
+  readonly INTROSPECTION_CLIENT_ID?: string | undefined
+  readonly INTROSPECTION_CLIENT_SECRET?: string | undefined
 }
 
 /**
  * Reads the start options from the environment: `PORT` (default 3000), `HOST` (default
- * 127.0.0.1), and `ISSUER` with `AUDIENCE` to accept a real issuer's tokens instead of the
- * local test issuer's. Throws an `Error` that says what to fix.
+ * 127.0.0.1), `ISSUER` with `AUDIENCE` to accept a real issuer's tokens instead of the
+ * local test issuer's, and with them `INTROSPECTION_CLIENT_ID` and
+ * `INTROSPECTION_CLIENT_SECRET` to accept its opaque tokens too. Throws an `Error` that
+ * says what to fix.
  *
  * @example
  * const options = readConfig(process.env)
@@ -37,7 +41,31 @@ export function readConfig(env: PetstoreEnv): PetstoreStartOptions {
     options.issuer = issuer
   }
   if (audience !== undefined) options.audience = audience
+  const introspectionClient = readIntrospectionClient(env, issuer)
+  if (introspectionClient !== undefined) options.introspectionClient = introspectionClient
   return options
+}
+
+function readIntrospectionClient(
+  env: PetstoreEnv,
+  issuer: string | undefined,
+): PetstoreStartOptions['introspectionClient'] {
+  const clientId = nonEmpty(env.INTROSPECTION_CLIENT_ID)
+  // The secret is passed on as given (not trimmed); only a blank one counts as unset.
+  const secret = env.INTROSPECTION_CLIENT_SECRET
+  const clientSecret = nonEmpty(secret) === undefined ? undefined : secret
+  if (clientId === undefined && clientSecret === undefined) return undefined
+  if (issuer === undefined) {
+    throw new Error(
+      'INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go with ISSUER: the local issuer is introspected with its own test client',
+    )
+  }
+  if (clientId === undefined || clientSecret === undefined) {
+    throw new Error(
+      'INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are needed together: the client this API introspects as at ISSUER',
+    )
+  }
+  return { clientId, clientSecret }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -12,7 +12,8 @@ export interface CurlExample {
 
 /**
  * Ready-to-paste curl commands for every route: with the minted `tokens` they carry the
- * tokens and the status each answers; without, they read the token from `$TOKEN`.
+ * tokens and the status each answers, and one carries the opaque token; without, they read
+ * the token from `$TOKEN`.
  *
  * @example
  * for (const example of curlExamples('http://127.0.0.1:3000', tokens)) console.log(example.command)
@@ -43,6 +44,11 @@ export function curlExamples(url: string, tokens: DemoTokens | undefined): CurlE
   if (tokens === undefined) return examples.map(({ title, command }) => ({ title, command }))
   return [
     ...examples,
+    {
+      title: 'list pets with an opaque pets:read token, introspected at the issuer',
+      expectedStatus: 200,
+      command: `curl -i ${url}/api/pets ${bearer('opaque')}`,
+    },
     {
       title: 'refused with insufficient_scope: a pets:read token cannot add a pet',
       expectedStatus: 403,

@@ -6,8 +6,8 @@ import { startPetstore, type RunningPetstore } from './start.js'
 
 /**
  * Runs the PetStore from the environment (see `readConfig`): starts the API, and a local
- * issuer unless `ISSUER` is set, prints ready-to-paste curl commands, and stops both on
- * SIGINT or SIGTERM.
+ * issuer unless `ISSUER` is set, prints ready-to-paste curl commands (JWTs, and an opaque
+ * token when the issuer is local), and stops both on SIGINT or SIGTERM.
  *
  * @example
  * await main(process.env)
@@ -17,10 +17,15 @@ export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
     ...readConfig(env),
     logError: (error) => console.error('petstore: unhandled error:', error),
   })
-  const { url, issuer, audience, tokens } = petstore
+  const { url, issuer, audience, tokens, introspector } = petstore
   console.log(`PetStore API listening on ${url}`)
   if (tokens === undefined) {
     console.log(`Accepting access tokens from ${issuer} for audience ${audience}.`)
+    console.log(
+      introspector === undefined
+        ? 'JWTs only: set INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET to accept opaque tokens too.'
+        : "Opaque tokens are introspected at the issuer's introspection_endpoint (from its metadata).",
+    )
     console.log('Get a token from your issuer, then: export TOKEN=<access token>\n')
     petstore.verifier.hydrate().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error)
@@ -28,6 +33,7 @@ export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
     })
   } else {
     console.log(`Local test issuer on ${issuer} (audience ${audience}).`)
+    console.log('JWTs are verified with its keys; opaque tokens are introspected at its endpoint.')
     console.log('Set ISSUER and AUDIENCE to accept a real issuer instead.')
     const minutes = Math.round(petstore.tokenLifetimeSec / 60)
     console.log(`The tokens below expire in ${minutes} minutes; restart for new ones.\n`)

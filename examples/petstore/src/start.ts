@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createIntrospector, type Introspector } from '@tokenguard/introspect'
 import { createJwtVerifier, type JwtVerifier } from '@tokenguard/jwt-verify'
-import { createTestIssuer, type RunningIssuer } from '@tokenguard/test-tokens'
+import { createTestIssuer, DEFAULT_TEST_CLIENT, type RunningIssuer } from '@tokenguard/test-tokens'
 import { createPetstoreApp } from './app.js'
 
 /** Options of {@link startPetstore}. */
@@ -14,6 +15,13 @@ export interface PetstoreStartOptions {
   issuer?: string
   /** The `aud` the API accepts. Required with `issuer`. Default: `'https://api.petstore.test'`. */
   audience?: string
+  /**
+   * This API's client credentials at the real `issuer`'s introspection endpoint (found in
+   * its metadata), sent as `client_secret_basic`: with them, opaque tokens are accepted too.
+   * Only with `issuer`; the local issuer is always introspected, as its test client.
+   * Default: JWTs only.
+   */
+  introspectionClient?: { clientId: string; clientSecret: string }
   /** Called with every error that becomes a 500. */
   logError?: (error: unknown) => void
 }
@@ -23,6 +31,8 @@ export interface DemoTokens {
   readonly 'pets:read': string
   readonly 'pets:write': string
   readonly 'adoptions:create': string
+  /** An opaque token with scope `pets:read`, which the API introspects. */
+  readonly opaque: string
 }
 
 /** A started PetStore: the API, and the local issuer when no real one was given. */
@@ -33,6 +43,8 @@ export interface RunningPetstore {
   readonly issuer: string
   readonly audience: string
   readonly verifier: JwtVerifier
+  /** Checks opaque tokens; `undefined` when only JWTs are accepted. */
+  readonly introspector: Introspector | undefined
   /** Tokens of the local issuer; `undefined` with a real issuer. */
   readonly tokens: DemoTokens | undefined
   /** Lifetime of the minted tokens, in seconds. */
@@ -48,7 +60,7 @@ const TOKEN_LIFETIME_SEC = 3_600
 
 /**
  * Starts the PetStore API, and a local test issuer on 127.0.0.1 with freshly minted tokens
- * unless `issuer` names a real one.
+ * (JWTs, and an opaque token the API introspects) unless `issuer` names a real one.
  *
  * @example
  * const petstore = await startPetstore({ port: 0 })
@@ -56,14 +68,19 @@ const TOKEN_LIFETIME_SEC = 3_600
  * await petstore.close()
  */
 export async function startPetstore(options: PetstoreStartOptions = {}): Promise<RunningPetstore> {
+  if (options.issuer === undefined && options.introspectionClient !== undefined) {
+    throw new TypeError('petstore: introspectionClient needs issuer; the local issuer has its own')
+  }
   const audience = options.audience ?? DEFAULT_AUDIENCE
   const host = options.host ?? '127.0.0.1'
   const local = options.issuer === undefined ? await startLocalIssuer(audience) : undefined
   const issuer = options.issuer ?? local?.issuer ?? ''
   try {
     const verifier = createJwtVerifier({ issuer, audience })
+    const introspector = introspectorFor(issuer, audience, local?.running, options)
     const app = createPetstoreApp({
       jwt: { verifier },
+      ...(introspector === undefined ? {} : { introspection: introspector }),
       ...(options.logError === undefined ? {} : { logError: options.logError }),
     })
     const server = await listen(createServer(app), options.port ?? 3000, host)
@@ -73,6 +90,7 @@ export async function startPetstore(options: PetstoreStartOptions = {}): Promise
       issuer,
       audience,
       verifier,
+      introspector,
       tokens: local?.tokens,
       tokenLifetimeSec: TOKEN_LIFETIME_SEC,
       async close() {
@@ -89,7 +107,42 @@ export async function startPetstore(options: PetstoreStartOptions = {}): Promise
   }
 }
 
-/** Starts a test issuer on 127.0.0.1 and mints one token per scope set. */
+/**
+ * Introspection of opaque tokens: at the local issuer as its test client, or at a real
+ * issuer when this API has client credentials there; otherwise none.
+ */
+function introspectorFor(
+  issuer: string,
+  audience: string,
+  local: RunningIssuer | undefined,
+  { introspectionClient: client }: PetstoreStartOptions,
+): Introspector | undefined {
+  if (local !== undefined) {
+    return createIntrospector({
+      issuer,
+      audience,
+      clientAuth: {
+        method: 'client_secret_basic',
+        clientId: DEFAULT_TEST_CLIENT.client_id,
+        clientSecret: DEFAULT_TEST_CLIENT.client_secret,
+      },
+      introspectionEndpoint: local.introspectionEndpoint,
+    })
+  }
+  if (client === undefined) return undefined
+  // No endpoint given: the introspector finds introspection_endpoint in the issuer's metadata.
+  return createIntrospector({
+    issuer,
+    audience,
+    clientAuth: {
+      method: 'client_secret_basic',
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+    },
+  })
+}
+
+/** Starts a test issuer on 127.0.0.1 and mints one token per scope set, and an opaque one. */
 async function startLocalIssuer(
   audience: string,
 ): Promise<{ issuer: string; running: RunningIssuer; tokens: DemoTokens }> {
@@ -105,6 +158,8 @@ async function startLocalIssuer(
       'pets:read': await mint('pets:read'),
       'pets:write': await mint('pets:write'),
       'adoptions:create': await mint('adoptions:create'),
+      // Issued after listen(), so its `iss` is the server's origin, like the JWTs'.
+      opaque: testIssuer.issueOpaque({ sub: DEMO_SUBJECT, scope: 'pets:read' }),
     }
     return { issuer: testIssuer.issuer, running, tokens }
   } catch (error) {

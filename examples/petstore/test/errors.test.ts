@@ -2,7 +2,7 @@ import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalServer } from '../../../test/support/serve.js'
 import { createPetStore, type PetStore } from '../src/pets.js'
-import { serveApp, startIssuer, type LocalIssuer } from './helpers.js'
+import { introspectionOptions, serveApp, startIssuer, type LocalIssuer } from './helpers.js'
 
 let local: LocalIssuer
 let app: LocalServer
@@ -17,6 +17,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   local.running.setFault('jwks', undefined)
+  local.running.setFault('introspect', undefined)
   await app.close()
 })
 
@@ -76,6 +77,17 @@ describe('createPetstoreApp errors', () => {
     expect(res.status).toBe(503)
     expect(res.headers['retry-after']).toMatch(/^\d+$/)
     expect(res.body.error).toBe('temporarily_unavailable')
+  })
+
+  it('answers 503 with Retry-After, not 401, when the introspection endpoint is down', async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    local.running.setFault('introspect', { status: 500 })
+    const token = local.issuer.issueOpaque({ scope: 'pets:read' })
+    const res = await request(app.url).get('/api/pets').set('Authorization', `Bearer ${token}`)
+    expect(res.status).toBe(503)
+    expect(res.headers['retry-after']).toBe('5')
+    expect(res.body.error).toBe('temporarily_unavailable')
+    expect(res.text).not.toContain(token)
   })
 
   it('answers 507 store_full when the store holds its maximum of pets', async () => {

@@ -1,4 +1,10 @@
-import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
+import type { IntrospectorOptions } from '@tokenguard/introspect'
+import {
+  createTestIssuer,
+  DEFAULT_TEST_CLIENT,
+  type RunningIssuer,
+  type TestIssuer,
+} from '@tokenguard/test-tokens'
 import { serve, type LocalServer } from '../../../test/support/serve.js'
 import { createPetstoreApp, type PetstoreAppOptions } from '../src/app.js'
 
@@ -24,6 +30,20 @@ export function serveApp(
   return serve(
     createPetstoreApp({ jwt: { issuer: issuer.issuer, audience: AUDIENCE }, ...options }),
   )
+}
+
+/** Introspection at `running`'s endpoint as the issuer's default client, for opaque tokens. */
+export function introspectionOptions({ issuer, running }: LocalIssuer): IntrospectorOptions {
+  return {
+    issuer: issuer.issuer,
+    audience: AUDIENCE,
+    introspectionEndpoint: running.introspectionEndpoint,
+    clientAuth: {
+      method: 'client_secret_basic',
+      clientId: DEFAULT_TEST_CLIENT.client_id,
+      clientSecret: DEFAULT_TEST_CLIENT.client_secret,
+    },
+  }
 }
 
 /** The request a one-line curl command printed by the example makes. */

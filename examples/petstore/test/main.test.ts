@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
+import { isJwtShaped } from '@tokenguard/introspect'
+import { createJwtVerifier } from '@tokenguard/jwt-verify'
+import { createPetstoreApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { curlExamples, formatCurlExamples } from '../src/curl-commands.js'
 import { startPetstore } from '../src/start.js'
-import { parseCurl, startIssuer } from './helpers.js'
+import { AUDIENCE, introspectionOptions, parseCurl, startIssuer } from './helpers.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
 
@@ -64,8 +67,12 @@ describe('main.ts', () => {
         void exited.then(() => reject(new Error(`exited early: ${stderr}`)))
       })
       const results = await runPrintedCommands(stdout)
-      expect(results.length).toBe(6)
+      expect(results.length).toBe(7)
       for (const [expected, actual] of results) expect(actual).toBe(expected)
+      // The opaque token's line is among them, and its token is not a JWT.
+      const opaque = /^# expect 200: .*opaque.*\ncurl .*Bearer ([^"]+)"$/m.exec(stdout)?.[1]
+      expect(opaque).toMatch(/^[\w-]{20,}$/)
+      expect(isJwtShaped(opaque ?? '')).toBe(false)
     } finally {
       child.kill('SIGTERM')
     }
@@ -88,7 +95,8 @@ describe('startPetstore', () => {
       const results = await runPrintedCommands(
         formatCurlExamples(curlExamples(petstore.url, petstore.tokens)),
       )
-      expect(results.map(([, actual]) => actual)).toEqual([200, 200, 201, 201, 403, 401])
+      expect(results.map(([, actual]) => actual)).toEqual([200, 200, 201, 201, 200, 403, 401])
+      expect(petstore.introspector).toBeDefined()
     } finally {
       await petstore.close()
     }
@@ -103,15 +111,56 @@ describe('startPetstore', () => {
     })
     try {
       expect(petstore.tokens).toBeUndefined()
+      expect(petstore.introspector).toBeUndefined()
       const token = await local.issuer.sign({ scope: 'pets:read' })
       const res = await fetch(`${petstore.url}/api/pets`, {
         headers: { authorization: `Bearer ${token}` },
       })
       expect(res.status).toBe(200)
+      // Without introspection credentials an opaque token is just not a valid JWT.
+      const opaque = local.issuer.issueOpaque({ scope: 'pets:read' })
+      const refused = await fetch(`${petstore.url}/api/pets`, {
+        headers: { authorization: `Bearer ${opaque}` },
+      })
+      expect(refused.status).toBe(401)
     } finally {
       await petstore.close()
       await local.running.close()
     }
+  })
+
+  it("introspects the given issuer's opaque tokens at the endpoint its metadata names", async () => {
+    const local = await startIssuer()
+    const { clientAuth } = introspectionOptions(local)
+    if (clientAuth.method !== 'client_secret_basic') throw new Error('unexpected client auth')
+    const petstore = await startPetstore({
+      port: 0,
+      issuer: local.issuer.issuer,
+      audience: local.issuer.audience,
+      introspectionClient: { clientId: clientAuth.clientId, clientSecret: clientAuth.clientSecret },
+    })
+    try {
+      const call = async (token: string): Promise<number> => {
+        const res = await fetch(`${petstore.url}/api/pets`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+        await res.arrayBuffer()
+        return res.status
+      }
+      expect(await call(local.issuer.issueOpaque({ scope: 'pets:read' }))).toBe(200)
+      expect(await call(local.issuer.issueOpaque({ scope: 'pets:write' }))).toBe(403)
+      expect(await call(await local.issuer.sign({ scope: 'pets:read' }))).toBe(200)
+      expect(local.running.requests('/.well-known/openid-configuration')).toBeGreaterThan(0)
+    } finally {
+      await petstore.close()
+      await local.running.close()
+    }
+  })
+
+  it('throws a TypeError when introspectionClient is given without issuer', async () => {
+    await expect(
+      startPetstore({ port: 0, introspectionClient: { clientId: 'api', clientSecret: 's' } }),
+    ).rejects.toThrow(/^petstore: introspectionClient needs issuer/)
   })
 
   it('rejects with the reason when the port is taken, and leaves no issuer running', async () => {
@@ -124,6 +173,23 @@ describe('startPetstore', () => {
       await vi.waitFor(() => expect(listeningServers()).toBe(before))
     } finally {
       await first.close()
+    }
+  })
+})
+
+describe('createPetstoreApp', () => {
+  it('throws a TypeError at start-up when jwt has both a verifier and verifier options', async () => {
+    const local = await startIssuer()
+    try {
+      const verifier = createJwtVerifier({ issuer: local.issuer.issuer, audience: AUDIENCE })
+      expect(() =>
+        createPetstoreApp({
+          jwt: { verifier, issuer: local.issuer.issuer },
+          introspection: introspectionOptions(local),
+        }),
+      ).toThrow(/^petstore: give jwt either a verifier or verifier options \(issuer\), not both$/)
+    } finally {
+      await local.running.close()
     }
   })
 })
@@ -163,6 +229,34 @@ describe('readConfig', () => {
 
   it.each(['abc', '-1', '70000', '80.5'])('throws a message naming PORT for PORT=%s', (port) => {
     expect(() => readConfig({ PORT: port })).toThrow(/^PORT must be a port number/)
+  })
+
+  it('reads INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET with ISSUER, the secret as given', () => {
+    expect(
+      readConfig({
+        ISSUER: 'https://login.example.com/',
+        AUDIENCE: 'https://api.example.com',
+        INTROSPECTION_CLIENT_ID: ' petstore ',
+        INTROSPECTION_CLIENT_SECRET: ' s3cret ',
+      }).introspectionClient,
+    ).toEqual({ clientId: 'petstore', clientSecret: ' s3cret ' })
+  })
+
+  it('throws a message naming both when only one introspection variable is set', () => {
+    expect(() =>
+      readConfig({
+        ISSUER: 'https://login.example.com/',
+        AUDIENCE: 'https://api.example.com',
+        INTROSPECTION_CLIENT_ID: 'petstore',
+        INTROSPECTION_CLIENT_SECRET: ' ',
+      }),
+    ).toThrow(/^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are needed together/)
+  })
+
+  it('throws a message naming ISSUER when introspection credentials come without it', () => {
+    expect(() =>
+      readConfig({ INTROSPECTION_CLIENT_ID: 'petstore', INTROSPECTION_CLIENT_SECRET: 's3cret' }),
+    ).toThrow(/^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go with ISSUER/)
   })
 
   it('throws a message naming AUDIENCE when ISSUER is set without it', () => {

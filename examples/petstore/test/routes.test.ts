@@ -1,7 +1,16 @@
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalServer } from '../../../test/support/serve.js'
-import { AUDIENCE, serveApp, startIssuer, type LocalIssuer } from './helpers.js'
+import { serve, type LocalServer } from '../../../test/support/serve.js'
+import { createPetstoreApp } from '../src/app.js'
+import {
+  AUDIENCE,
+  introspectionOptions,
+  serveApp,
+  startIssuer,
+  type LocalIssuer,
+} from './helpers.js'
+import { createIntrospector } from '@tokenguard/introspect'
+import { createJwtVerifier } from '@tokenguard/jwt-verify'
 import { createTestIssuer } from '@tokenguard/test-tokens'
 
 const SCOPE_DESCRIPTION = 'The access token does not have the scope this resource requires'
@@ -179,5 +188,79 @@ describe('the bearer check', () => {
     expect(res.status).toBe(401)
     expect(res.text).not.toContain(token)
     expect(JSON.stringify(res.headers)).not.toContain(token)
+  })
+})
+
+describe.each(routes)('$method $path with an opaque token', (route) => {
+  it(`answers ${route.status} to an opaque token with scope ${route.scope}, introspected at the issuer`, async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const before = local.running.requests('/introspect')
+    const res = await send(route, local.issuer.issueOpaque({ scope: route.scope }))
+    expect(res.status).toBe(route.status)
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(local.running.requests('/introspect')).toBe(before + 1)
+  })
+
+  it(`answers 403 insufficient_scope with scope="${route.scope}" to an opaque token with other scopes`, async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const res = await send(route, local.issuer.issueOpaque({ scope: route.otherScope }))
+    expect(res.status).toBe(403)
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="petstore", error="insufficient_scope", error_description="${SCOPE_DESCRIPTION}", scope="${route.scope}"`,
+    )
+    expect(res.body).toEqual({ error: 'insufficient_scope', error_description: SCOPE_DESCRIPTION })
+  })
+})
+
+describe('createPetstoreApp with introspection', () => {
+  it('answers 401 invalid_token with the exact challenge to a revoked opaque token', async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const token = local.issuer.issueOpaque({ scope: 'pets:read' })
+    local.issuer.revoke(token)
+    const res = await request(app.url).get('/api/pets').set('Authorization', `Bearer ${token}`)
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="petstore", error="invalid_token", error_description="The access token is not active"',
+    )
+    expect(res.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token is not active',
+    })
+  })
+
+  it('answers 401 invalid_token to an opaque token meant for another API', async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const token = local.issuer.issueOpaque({ scope: 'pets:read', aud: 'https://other.api.test' })
+    const res = await request(app.url).get('/api/pets').set('Authorization', `Bearer ${token}`)
+    expect(res.status).toBe(401)
+    expect(res.body.error).toBe('invalid_token')
+  })
+
+  it('still verifies JWTs with the keys, without calling the introspection endpoint', async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const before = local.running.requests('/introspect')
+    const token = await local.issuer.sign({ scope: 'pets:read' })
+    const res = await request(app.url).get('/api/pets').set('Authorization', `Bearer ${token}`)
+    expect(res.status).toBe(200)
+    expect(local.running.requests('/introspect')).toBe(before)
+  })
+
+  it('answers 401 with a bare realm challenge when no token is sent', async () => {
+    app = await serveApp(local, { introspection: introspectionOptions(local) })
+    const res = await request(app.url).get('/api/pets')
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="petstore"')
+  })
+
+  it('accepts a shared verifier and a shared introspector', async () => {
+    const verifier = createJwtVerifier({ issuer: local.issuer.issuer, audience: AUDIENCE })
+    const introspector = createIntrospector(introspectionOptions(local))
+    app = await serve(createPetstoreApp({ jwt: { verifier }, introspection: introspector }))
+    const jwt = await local.issuer.sign({ scope: 'pets:read' })
+    const opaque = local.issuer.issueOpaque({ scope: 'pets:read' })
+    for (const token of [jwt, opaque]) {
+      const res = await request(app.url).get('/api/pets').set('Authorization', `Bearer ${token}`)
+      expect(res.status).toBe(200)
+    }
   })
 })
