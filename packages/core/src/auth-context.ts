@@ -62,23 +62,48 @@ export interface AuthContextInit {
  * const auth = createAuthContext({ claims, issuer: claims.iss, source: 'jwt' }, token)
  */
 export function createAuthContext(init: AuthContextInit, token: string): AuthContext {
-  const claims = deepFreeze(init.claims) as AccessTokenClaims
-  const context: Record<string, unknown> = {
-    scheme: init.scheme ?? 'bearer',
-    claims,
-    scopes: parseScopes(claims),
-    issuer: init.issuer,
-    audience: Object.freeze(parseAudience(claims)),
-    source: init.source,
+  return new FrozenAuthContext(init, token)
+}
+
+/**
+ * The one implementation of {@link AuthContext}: a class, so every context has the same
+ * shape (fast property reads) and the token lives in a private field behind a getter on
+ * the prototype, where neither `JSON.stringify`, `Object.keys` nor `util.inspect` look.
+ */
+class FrozenAuthContext implements AuthContext {
+  readonly scheme: 'bearer' | 'dpop'
+  readonly claims: AccessTokenClaims
+  readonly scopes: readonly string[]
+  declare readonly subject?: string
+  declare readonly clientId?: string
+  readonly issuer: string
+  readonly audience: readonly string[]
+  declare readonly expiresAt?: number
+  readonly source: 'jwt' | 'introspection'
+  readonly #token: string
+
+  constructor(init: AuthContextInit, token: string) {
+    const claims = deepFreeze(init.claims) as AccessTokenClaims
+    this.scheme = init.scheme ?? 'bearer'
+    this.claims = claims
+    this.scopes = parseScopes(claims)
+    this.issuer = init.issuer
+    this.audience = Object.freeze(parseAudience(claims))
+    this.source = init.source
+    const subject = ownString(claims, 'sub')
+    if (subject !== undefined) this.subject = subject
+    const clientId = ownString(claims, 'client_id') ?? ownString(claims, 'azp')
+    if (clientId !== undefined) this.clientId = clientId
+    const exp = ownValue(claims, 'exp')
+    if (typeof exp === 'number') this.expiresAt = exp
+    this.#token = token
+    Object.freeze(this)
   }
-  const subject = ownString(claims, 'sub')
-  if (subject !== undefined) context.subject = subject
-  const clientId = ownString(claims, 'client_id') ?? ownString(claims, 'azp')
-  if (clientId !== undefined) context.clientId = clientId
-  const exp = ownValue(claims, 'exp')
-  if (typeof exp === 'number') context.expiresAt = exp
-  Object.defineProperty(context, 'token', { value: token, enumerable: false })
-  return Object.freeze(context) as unknown as AuthContext
+
+  /** The raw access token. */
+  get token(): string {
+    return this.#token
+  }
 }
 
 /**

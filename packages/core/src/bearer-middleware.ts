@@ -62,10 +62,17 @@ export function createBearerMiddleware(
   const extraction: TokenExtractionOptions =
     dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
+  // Verifiers throw shared, immutable errors for the common refusals; dress each once.
+  const dressed = new WeakMap<OAuthError, OAuthError>()
   const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
     if (!(error instanceof OAuthError)) return error
-    const withRealm = error.withChallenge(challenge)
-    return dpop === undefined ? withRealm : dpop.decorate(withRealm, scheme)
+    if (dpop !== undefined) return dpop.decorate(error.withChallenge(challenge), scheme)
+    let result = dressed.get(error)
+    if (result === undefined) {
+      result = error.withChallenge(challenge)
+      dressed.set(error, result)
+    }
+    return result
   }
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
     ;(req as IncomingMessage & { auth?: AuthContext }).auth = auth

@@ -100,21 +100,24 @@ export class OAuthError extends Error {
   readonly description: string
   /** Machine-readable reason for logs and metrics. */
   readonly reason: OAuthErrorReason
-  /** Response headers: `WWW-Authenticate` for 4xx, `Retry-After` for 503. */
-  readonly headers: Readonly<Record<string, string>>
+  #headers: Readonly<Record<string, string>> | undefined
   /** Tells http-errors-aware handlers that the message is safe to show. */
   readonly expose = true
   readonly #init: OAuthErrorInit
 
   private constructor(init: OAuthErrorInit) {
+    // An OAuthError is an answer to a client, not a bug: capturing a stack trace would cost
+    // more than verifying the token, and a flood of bad tokens would pay it every time.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(init.description, init.cause === undefined ? undefined : { cause: init.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.#init = init
     this.code = init.code
     this.status = init.status
     this.statusCode = init.status
     this.description = init.description
     this.reason = init.reason
-    this.headers = Object.freeze(buildHeaders(init))
   }
 
   /** 401 with a bare challenge: the request carried no credentials (RFC 6750 §3.1). */
@@ -248,6 +251,9 @@ export class OAuthError extends Error {
    * `realm`); parameters already set on the error win.
    */
   withChallenge(params: ChallengeParams, scheme?: string): OAuthError {
+    if ((scheme === undefined || scheme === this.#init.scheme) && this.#adds(params) === false) {
+      return this
+    }
     const challenge: ChallengeParams = { ...params }
     for (const [name, value] of Object.entries(this.#init.challenge ?? {})) {
       // A parameter left `undefined` on the error is not set, so it does not hide `params`.
@@ -274,9 +280,27 @@ export class OAuthError extends Error {
     })
   }
 
+  /**
+   * Response headers: `WWW-Authenticate` for 4xx, `Retry-After` for 503 (plus any added
+   * with {@link OAuthError.withHeaders}). Built on first read, since most errors are
+   * re-dressed (realm, other schemes) before anyone reads them.
+   */
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= Object.freeze(buildHeaders(this.#init))
+    return this.#headers
+  }
+
   /** The auth scheme of the main challenge. */
   get scheme(): string {
     return this.#init.scheme
+  }
+
+  /** Whether `params` would change the challenge (a parameter the error does not set yet). */
+  #adds(params: ChallengeParams): boolean {
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined && this.#init.challenge?.[name] === undefined) return true
+    }
+    return false
   }
 
   /** The RFC 6750 JSON body: `{ error, error_description }`. */

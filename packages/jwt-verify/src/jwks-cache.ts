@@ -8,6 +8,7 @@ import {
 } from '@tokenguard/core'
 import { discoverJwksUri } from './discovery.js'
 import { prepareKey, type PreparedKey, type PublicJwk } from './prepared-key.js'
+import { refusal } from './internal/refusal.js'
 
 /** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */
 export interface JwksCacheOptions {
@@ -177,14 +178,23 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   }
 
   function lookup(kid: string | undefined, alg: string): PreparedKey | undefined {
-    const candidates = kid === undefined ? [...current] : byKid.get(kid)
-    if (candidates === undefined || candidates.length === 0) return undefined
-    const fitting = candidates.filter((key) => key.algorithms.has(alg))
-    if (fitting.length === 1) return fitting[0]
-    if (fitting.length === 0) {
-      throw OAuthError.invalidToken('alg_not_allowed', 'The token algorithm does not fit its key')
+    const candidates = kid === undefined ? current : byKid.get(kid)
+    if (candidates === undefined) return undefined
+    let found: PreparedKey | undefined
+    let seen = 0
+    for (const key of candidates) {
+      seen++
+      if (!key.algorithms.has(alg)) continue
+      // Two keys that could both have signed: the token must say which (RFC 7515 §4.1.4).
+      if (found !== undefined) {
+        throw refusal('unknown_kid', 'The token does not say which key signed it')
+      }
+      found = key
     }
-    throw OAuthError.invalidToken('unknown_kid', 'The token does not say which key signed it')
+    if (found === undefined && seen > 0) {
+      throw refusal('alg_not_allowed', 'The token algorithm does not fit its key')
+    }
+    return found
   }
 
   function afterFetch(kid: string | undefined, alg: string, fetching: Promise<void>) {
@@ -248,7 +258,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
 }
 
 function unknownKid(): OAuthError {
-  return OAuthError.invalidToken('unknown_kid', 'The token was signed by an unknown key')
+  return refusal('unknown_kid', 'The token was signed by an unknown key')
 }
 
 function readKeySet(

@@ -1,4 +1,4 @@
-import { createAuthContext, OAuthError, type AuthContext } from '@tokenguard/core'
+import { createAuthContext, type AuthContext } from '@tokenguard/core'
 import { LRUCache } from 'lru-cache'
 import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
 import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
@@ -7,6 +7,7 @@ import { verifyAsymmetric, verifyHmac } from './internal/verify-signature.js'
 import type { JwksCache } from './jwks-cache.js'
 import type { JwtVerifierOptions } from './options.js'
 import type { PreparedKey } from './prepared-key.js'
+import { refusal } from './internal/refusal.js'
 
 /** Verifies JWT access tokens. Build one per app and share it. */
 export interface JwtVerifier {
@@ -30,6 +31,7 @@ interface CachedResult {
 }
 
 const PACKAGE = '@tokenguard/jwt-verify'
+const MAX_CACHED_HEADERS = 64
 const EMBEDDED_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 const LENIENT_TYP = new Set(['at+jwt', 'jwt'])
 const STRICT_TYP = new Set(['at+jwt'])
@@ -63,6 +65,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           sizeCalculation: (_value, token) => token.length * 2 + 1024,
         })
 
+  const headerCache = new Map<string, Readonly<Record<string, unknown>>>()
+
   function finish(
     parsed: ParsedJwt,
     token: string,
@@ -75,14 +79,18 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         ? rules.secret !== undefined &&
           verifyHmac(alg, rules.secret, parsed.signingInput, parsed.signature)
         : verifyAsymmetric(alg, key, parsed.signingInput, parsed.signature)
-    if (!valid)
-      throw OAuthError.invalidToken('bad_signature', 'The access token signature is invalid')
+    if (!valid) throw refusal('bad_signature', 'The access token signature is invalid')
     const nowMs = now()
     const validUntilMs = validateClaims(parsed.payload, parsed.header, rules, nowMs, toleranceSec)
     const context = createAuthContext(
       { claims: parsed.payload, issuer: rules.issuer, source: 'jwt' },
       token,
     )
+    // An issuer signs with a handful of headers: decode each once. Only headers of tokens
+    // that verified are kept, so garbage cannot fill the table.
+    if (headerCache.size < MAX_CACHED_HEADERS && !headerCache.has(parsed.headerText)) {
+      headerCache.set(parsed.headerText, Object.freeze(parsed.header))
+    }
     cache?.set(
       token,
       { context, validUntilMs, key, jwks: rules.jwks },
@@ -93,7 +101,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
   function verifyFast(token: string): AuthContext | Promise<AuthContext> {
     if (typeof token !== 'string' || token.length > maxTokenBytes) {
-      throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
+      throw refusal('token_too_large', 'The access token is too large')
     }
     const hit = cache?.get(token)
     if (hit !== undefined) {
@@ -102,18 +110,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       }
       cache?.delete(token)
     }
-    const parsed = parseJwt(token)
+    const parsed = parseJwt(token, headerCache)
     const { alg, kid } = checkHeader(parsed.header)
     const iss = parsed.payload.iss
     const rules = typeof iss === 'string' ? issuers.get(iss) : undefined
     if (rules === undefined) {
-      throw OAuthError.invalidToken(
-        'wrong_issuer',
-        'The access token comes from an untrusted issuer',
-      )
+      throw refusal('wrong_issuer', 'The access token comes from an untrusted issuer')
     }
     if (!rules.algorithms.has(alg)) {
-      throw OAuthError.invalidToken('alg_not_allowed', 'The access token algorithm is not allowed')
+      throw refusal('alg_not_allowed', 'The access token algorithm is not allowed')
     }
     checkTyp(parsed.header.typ, rules.profile === 'rfc9068' ? STRICT_TYP : LENIENT_TYP)
     if (rules.jwks === undefined) return finish(parsed, token, rules, undefined)
@@ -150,29 +155,22 @@ function checkHeader(header: Readonly<Record<string, unknown>>): {
   kid: string | undefined
 } {
   const { alg, kid } = header
-  if (typeof alg !== 'string')
-    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
+  if (typeof alg !== 'string') throw refusal('malformed_token', 'The access token is malformed')
   if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
-    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
+    throw refusal('malformed_token', 'The access token is malformed')
   }
   // RFC 8725 §3.10: keys named or embedded by the token itself are never trusted.
   for (const name of EMBEDDED_KEY_HEADERS) {
     if (Object.hasOwn(header, name)) {
-      throw OAuthError.invalidToken('embedded_key', 'The access token names its own key')
+      throw refusal('embedded_key', 'The access token names its own key')
     }
   }
   // RFC 7515 §4.1.11: no extension is understood here, so any "crit" is refused.
   if (Object.hasOwn(header, 'crit')) {
-    throw OAuthError.invalidToken(
-      'unsupported_crit',
-      'The access token uses an unsupported extension',
-    )
+    throw refusal('unsupported_crit', 'The access token uses an unsupported extension')
   }
   if (Object.hasOwn(header, 'enc') || Object.hasOwn(header, 'zip')) {
-    throw OAuthError.invalidToken(
-      'malformed_token',
-      'Encrypted or compressed tokens are not accepted',
-    )
+    throw refusal('malformed_token', 'Encrypted or compressed tokens are not accepted')
   }
   return { alg, kid: kid }
 }
@@ -189,7 +187,7 @@ function checkTyp(typ: unknown, accepted: ReadonlySet<string>): void {
     normalized === undefined
       ? accepted !== STRICT_TYP
       : normalized !== null && accepted.has(normalized)
-  if (!ok) throw OAuthError.invalidToken('wrong_typ', 'The token is not an access token')
+  if (!ok) throw refusal('wrong_typ', 'The token is not an access token')
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

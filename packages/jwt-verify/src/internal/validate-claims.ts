@@ -1,5 +1,5 @@
-import { OAuthError } from '@tokenguard/core'
 import type { ResolvedIssuer } from './resolve-issuers.js'
+import { refusal } from './refusal.js'
 
 /**
  * Checks the claims of a token whose signature has been verified (RFC 7519 §4.1, RFC 9068
@@ -16,45 +16,45 @@ export function validateClaims(
   const now = nowMs / 1000
   for (const name of rules.requiredClaims) {
     if (!Object.hasOwn(claims, name)) {
-      throw OAuthError.invalidToken('missing_claim', 'The access token lacks a required claim')
+      throw refusal('missing_claim', 'The access token lacks a required claim')
     }
   }
   const exp = numericDate(claims, 'exp')
   // RFC 8725 §3.10 and this suite's rule: a token that never expires is never accepted.
   if (exp === undefined) {
-    throw OAuthError.invalidToken('missing_claim', 'The access token has no expiry')
+    throw refusal('missing_claim', 'The access token has no expiry')
   }
   if (now >= exp + toleranceSec) {
-    throw OAuthError.invalidToken('token_expired', 'The access token expired')
+    throw refusal('token_expired', 'The access token expired')
   }
   const nbf = numericDate(claims, 'nbf')
   if (nbf !== undefined && now + toleranceSec < nbf) {
-    throw OAuthError.invalidToken('token_not_yet_valid', 'The access token is not valid yet')
+    throw refusal('token_not_yet_valid', 'The access token is not valid yet')
   }
   const iat = numericDate(claims, 'iat')
   if (iat !== undefined && now + toleranceSec < iat) {
-    throw OAuthError.invalidToken('iat_in_future', 'The access token was issued in the future')
+    throw refusal('iat_in_future', 'The access token was issued in the future')
   }
   let validUntil = exp + toleranceSec
   if (rules.maxTokenAgeSec !== undefined) {
     if (iat === undefined) {
-      throw OAuthError.invalidToken('missing_claim', 'The access token has no issue time')
+      throw refusal('missing_claim', 'The access token has no issue time')
     }
     const oldest = iat + rules.maxTokenAgeSec + toleranceSec
-    if (now >= oldest) throw OAuthError.invalidToken('token_too_old', 'The access token is too old')
+    if (now >= oldest) throw refusal('token_too_old', 'The access token is too old')
     validUntil = Math.min(validUntil, oldest)
   }
   if (!audienceMatches(claims.aud, rules.audiences)) {
-    throw OAuthError.invalidToken('wrong_audience', 'The access token is not meant for this API')
+    throw refusal('wrong_audience', 'The access token is not meant for this API')
   }
   for (const name of ['sub', 'client_id', 'jti', 'scope'] as const) {
     if (Object.hasOwn(claims, name) && typeof claims[name] !== 'string') {
-      throw OAuthError.invalidToken('malformed_token', 'The access token has a malformed claim')
+      throw refusal('malformed_token', 'The access token has a malformed claim')
     }
   }
   for (const validator of rules.validators) {
     if (validator(claims, header) === false) {
-      throw OAuthError.invalidToken('claim_check_failed', 'The access token failed a claim check')
+      throw refusal('claim_check_failed', 'The access token failed a claim check')
     }
   }
   return validUntil * 1000
@@ -64,7 +64,7 @@ function numericDate(claims: Readonly<Record<string, unknown>>, name: string): n
   if (!Object.hasOwn(claims, name)) return undefined
   const value = claims[name]
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw OAuthError.invalidToken('malformed_token', 'The access token has a malformed time claim')
+    throw refusal('malformed_token', 'The access token has a malformed time claim')
   }
   return value
 }

@@ -25,15 +25,15 @@ export function verifyAsymmetric(
   const digest = DIGEST[alg.slice(2)]
   if (family === 'RS' || family === 'PS') {
     if (digest === undefined || signature.length !== key.rsaSignatureBytes) return false
+    // PKCS #1 v1.5 is the default padding of an RSA KeyObject: passing the bare key skips
+    // the parsing of an options object on every call.
+    if (family === 'RS') return verify(digest, signingInput, key.keyObject, signature)
     // RFC 7518 §3.5: the PSS salt is as long as the hash output.
-    const options =
-      family === 'RS'
-        ? { key: key.keyObject, padding: constants.RSA_PKCS1_PADDING }
-        : {
-            key: key.keyObject,
-            padding: constants.RSA_PKCS1_PSS_PADDING,
-            saltLength: Number(alg.slice(2)) / 8,
-          }
+    const options = {
+      key: key.keyObject,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: Number(alg.slice(2)) / 8,
+    }
     return verify(digest, signingInput, options, signature)
   }
   if (family === 'ES') {
