@@ -15,6 +15,13 @@ export interface Store<V> {
   set(key: string, value: V, ttlMs: number): Promise<void>
   /** Removes `key`. */
   delete(key: string): Promise<void>
+  /**
+   * Stores `value` under `key` for `ttlMs` only if no live value is there, atomically, and
+   * says whether it did: the primitive of replay detection (DPoP `jti`, RFC 9449 §11.1).
+   * Rejects when the store cannot promise to remember the entry (full, or unreachable), so
+   * a replay check fails closed. Optional: only stores used for replay detection need it.
+   */
+  setIfAbsent?(key: string, value: V, ttlMs: number): Promise<boolean>
 }
 
 /** Options of {@link createMemoryStore}. */
@@ -91,6 +98,17 @@ export function createMemoryStore<V extends NonNullable<unknown>>(
     delete: (key) => {
       cache.delete(key)
       return Promise.resolve()
+    },
+    setIfAbsent: (key, value, ttlMs) => {
+      if (cache.has(key)) return Promise.resolve(false)
+      if (cache.size >= maxEntries) cache.purgeStale()
+      // Evicting a live entry would forget a replay record inside its window: refuse instead.
+      if (cache.size >= maxEntries) {
+        return Promise.reject(new RangeError('@tokenguard/core: the store is full'))
+      }
+      if (!(ttlMs > 0 && Number.isFinite(ttlMs))) return Promise.resolve(false)
+      cache.set(key, value, { ttl: Math.ceil(ttlMs) })
+      return Promise.resolve(true)
     },
   }
 }
