@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // One real redis-server on 127.0.0.1 for the run; tests read its URL with inject('redisUrl').
+    globalSetup: ['./test/support/redis-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

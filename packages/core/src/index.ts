@@ -8,6 +8,10 @@ export { extractBearerToken } from './extract-token.js'
 export { fetchJson, UpstreamError } from './fetch-json.js'
 export { createListeners } from './listeners.js'
 export { OAuthError } from './oauth-error.js'
+export {
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './protected-resource-metadata.js'
 export { createMemoryStore } from './store.js'
 export { insecureUrlProblem } from './url-policy.js'
 export { sha256Base64url } from './internal/sha256.js'
@@ -25,6 +29,16 @@ export type {
 } from './extract-token.js'
 export type { FetchLike, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
 export type { Listeners } from './listeners.js'
+export type { OAuthErrorHandlerOptions } from './error-handler.js'
 export type { ErrorMiddleware, Middleware, NextFunction } from './middleware.js'
-export type { OAuthErrorCode, OAuthErrorOptions, OAuthErrorReason } from './oauth-error.js'
+export type {
+  OAuthErrorCode,
+  OAuthErrorOptions,
+  OAuthErrorReason,
+  UserAuthenticationRequirement,
+} from './oauth-error.js'
+export type {
+  BearerMethod,
+  ProtectedResourceMetadataOptions,
+} from './protected-resource-metadata.js'
 export type { MemoryStoreOptions, Store } from './store.js'

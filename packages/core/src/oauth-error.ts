@@ -4,11 +4,15 @@ const DEFAULT_RETRY_AFTER_SEC = 5
 // Challenge parameters the error writes itself, so the header always matches the body.
 const OWN_PARAMS = new Set(['realm', 'error', 'error_description'])
 
-/** OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
+/**
+ * OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1,
+ * RFC 9470 §3).
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'temporarily_unavailable'
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
@@ -42,6 +46,7 @@ export type OAuthErrorReason =
   | 'missing_claim'
   | 'claim_check_failed'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'no_auth_context'
   | 'jwks_unavailable'
   | 'upstream_unavailable'
@@ -51,6 +56,17 @@ export type OAuthErrorReason =
   | 'dpop_binding_mismatch'
   | 'dpop_nonce_required'
   | (string & {})
+
+/**
+ * What a resource asks of the user's authentication (RFC 9470 §3), as
+ * {@link OAuthError.insufficientUserAuthentication} writes it into the challenge.
+ */
+export interface UserAuthenticationRequirement {
+  /** Acceptable `acr` values, in order of preference: the `acr_values` parameter. */
+  readonly acrValues?: readonly string[]
+  /** Allowed age of the authentication, in seconds: the `max_age` parameter. */
+  readonly maxAgeSec?: number
+}
 
 /** Options shared by the {@link OAuthError} factories. */
 export interface OAuthErrorOptions {
@@ -166,6 +182,42 @@ export class OAuthError extends Error {
     options: OAuthErrorOptions = {},
   ): OAuthError {
     return OAuthError.#make('insufficient_scope', 403, description, 'claim_check_failed', options)
+  }
+
+  /**
+   * 401 `insufficient_user_authentication`: the token is valid but the user must
+   * authenticate again, at one of `acrValues` (`acr_values`, in order of preference) and/or
+   * no longer than `maxAgeSec` ago (`max_age`), RFC 9470 §3. The default description says
+   * which of the two the challenge asks for.
+   *
+   * @example
+   * OAuthError.insufficientUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })
+   * // WWW-Authenticate: Bearer error="insufficient_user_authentication",
+   * //   error_description="...", acr_values="mfa", max_age="300"
+   */
+  static insufficientUserAuthentication(
+    requirement: UserAuthenticationRequirement,
+    description?: string,
+    options: OAuthErrorOptions = {},
+  ): OAuthError {
+    const acrValues = formatScopeParam(requirement.acrValues ?? [])
+    const { maxAgeSec } = requirement
+    const maxAge =
+      typeof maxAgeSec === 'number' && Number.isFinite(maxAgeSec) && maxAgeSec >= 0
+        ? String(Math.floor(maxAgeSec))
+        : undefined
+    const challenge = {
+      ...options.challenge,
+      acr_values: acrValues.length > 0 ? acrValues : undefined,
+      max_age: maxAge,
+    }
+    return OAuthError.#make(
+      'insufficient_user_authentication',
+      401,
+      description ?? describeStepUp(challenge.acr_values !== undefined, maxAge !== undefined),
+      'insufficient_user_authentication',
+      { ...options, challenge },
+    )
   }
 
   /**
@@ -309,6 +361,16 @@ export class OAuthError extends Error {
       ? { error_description: this.description }
       : { error: this.code, error_description: this.description }
   }
+}
+
+// The wording of the examples of RFC 9470 §3.
+function describeStepUp(acr: boolean, maxAge: boolean): string {
+  if (acr && maxAge) {
+    return 'A different authentication level and more recent authentication are required'
+  }
+  if (maxAge) return 'More recent authentication is required'
+  if (acr) return 'A different authentication level is required'
+  return 'The user must authenticate again'
 }
 
 function buildHeaders(init: OAuthErrorInit): Record<string, string> {

@@ -142,3 +142,114 @@ describe('oauthErrorHandler', () => {
     expect(oauthErrorHandler().name).toBe('oauthErrorHandlerMiddleware')
   })
 })
+
+describe.each(frameworks)('oauthErrorHandler({ resourceMetadata }) through $name', (framework) => {
+  const resourceMetadata = 'https://api.example.com/.well-known/oauth-protected-resource'
+  const send = (err: unknown) =>
+    request(framework.app([failWith(err)], [oauthErrorHandler({ resourceMetadata })])).get('/pets')
+
+  it('adds resource_metadata to a bare 401 challenge (RFC 9728 §5.1)', async () => {
+    const response = await send(OAuthError.missingCredentials())
+    expect(response.status).toBe(401)
+    expect(response.headers['www-authenticate']).toBe(
+      `Bearer resource_metadata="${resourceMetadata}"`,
+    )
+    expect(response.body).toEqual({ error_description: 'An access token is required' })
+  })
+
+  it('adds resource_metadata after the error fields, keeping the realm first', async () => {
+    const response = await send(
+      OAuthError.invalidToken('token_expired', 'The access token expired').withChallenge({
+        realm: 'api',
+      }),
+    )
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The access token expired", ' +
+        `resource_metadata="${resourceMetadata}"`,
+    )
+  })
+
+  it('adds resource_metadata to insufficient_scope and insufficient_user_authentication', async () => {
+    const scope = await send(OAuthError.insufficientScope(['a', 'b'], 'Needs a and b'))
+    expect(scope.status).toBe(403)
+    expect(scope.headers['www-authenticate']).toBe(
+      'Bearer error="insufficient_scope", error_description="Needs a and b", ' +
+        `resource_metadata="${resourceMetadata}", scope="a b"`,
+    )
+    const stepUp = await send(OAuthError.insufficientUserAuthentication({ acrValues: ['mfa'] }))
+    expect(stepUp.status).toBe(401)
+    expect(stepUp.headers['www-authenticate']).toBe(
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="A different authentication level is required", ' +
+        `resource_metadata="${resourceMetadata}", acr_values="mfa"`,
+    )
+  })
+
+  it('keeps a resource_metadata the error already carries', async () => {
+    const own = 'https://api.example.com/.well-known/oauth-protected-resource/v2'
+    const response = await send(
+      OAuthError.missingCredentials().withChallenge({ resource_metadata: own }),
+    )
+    expect(response.headers['www-authenticate']).toBe(`Bearer resource_metadata="${own}"`)
+  })
+
+  it('adds nothing to a 503', async () => {
+    const response = await send(unavailable)
+    expect(response.status).toBe(503)
+    expect(response.headers['www-authenticate']).toBeUndefined()
+    expect(response.headers['retry-after']).toBe('30')
+  })
+})
+
+describe('oauthErrorHandler options', () => {
+  const render = (handler: ErrorMiddleware, err: OAuthError): string | undefined => {
+    const headers: Record<string, unknown> = {}
+    const res = {
+      headersSent: false,
+      setHeader: (name: string, value: unknown) => (headers[name] = value),
+      end: vi.fn(),
+    }
+    handler(err, {} as IncomingMessage, res as unknown as ServerResponse, vi.fn())
+    return headers['WWW-Authenticate'] as string | undefined
+  }
+
+  it('adds its realm to challenges that have none, and leaves a middleware realm alone', () => {
+    const handler = oauthErrorHandler({ realm: 'petstore' })
+    expect(render(handler, OAuthError.missingCredentials())).toBe('Bearer realm="petstore"')
+    expect(render(handler, OAuthError.missingCredentials().withChallenge({ realm: 'api' }))).toBe(
+      'Bearer realm="api"',
+    )
+  })
+
+  it('dresses a shared error once and never changes it', () => {
+    const handler = oauthErrorHandler({ realm: 'petstore' })
+    const shared = OAuthError.invalidToken('bad_signature')
+    expect(render(handler, shared)).toBe(render(handler, shared))
+    expect(shared.headers['WWW-Authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="The access token is invalid"',
+    )
+  })
+
+  it('throws a TypeError at start-up for a bad resourceMetadata, realm or option name', () => {
+    expect(() => oauthErrorHandler({ resourceMetadata: 'http://api.example.com/x' })).toThrow(
+      '@tokenguard/core: oauthErrorHandler resourceMetadata must use https (http is allowed only on localhost)',
+    )
+    expect(() => oauthErrorHandler({ resourceMetadata: '/.well-known/x' })).toThrow(
+      /^@tokenguard\/core: oauthErrorHandler resourceMetadata must be an absolute URL/,
+    )
+    expect(() => oauthErrorHandler({ realm: '' })).toThrow(
+      '@tokenguard/core: oauthErrorHandler realm must be a non-empty string',
+    )
+    expect(() => oauthErrorHandler({ resourceMetaData: 'x' } as never)).toThrow(
+      '@tokenguard/core: unknown option "resourceMetaData". Did you mean "resourceMetadata"?',
+    )
+  })
+
+  it('accepts an http resourceMetadata on localhost', () => {
+    expect(() =>
+      oauthErrorHandler({
+        resourceMetadata: 'http://localhost:3000/.well-known/oauth-protected-resource',
+      }),
+    ).not.toThrow()
+  })
+})

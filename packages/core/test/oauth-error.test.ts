@@ -128,6 +128,62 @@ describe('OAuthError.claimCheckFailed', () => {
   })
 })
 
+describe('OAuthError.insufficientUserAuthentication', () => {
+  it('answers 401 insufficient_user_authentication with acr_values (RFC 9470 §3)', () => {
+    const err = OAuthError.insufficientUserAuthentication({ acrValues: ['myACR'] })
+    expect(err).toMatchObject({
+      status: 401,
+      code: 'insufficient_user_authentication',
+      reason: 'insufficient_user_authentication',
+    })
+    expect(challengeOf(err)).toBe(
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="A different authentication level is required", acr_values="myACR"',
+    )
+  })
+
+  it('writes max_age in whole seconds', () => {
+    const err = OAuthError.insufficientUserAuthentication({ maxAgeSec: 5.9 })
+    expect(challengeOf(err)).toBe(
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="More recent authentication is required", max_age="5"',
+    )
+  })
+
+  it('writes both parameters, acr values in order of preference, after the realm', () => {
+    const err = OAuthError.insufficientUserAuthentication(
+      { acrValues: ['phr', 'phrh'], maxAgeSec: 300 },
+      undefined,
+      { challenge: { realm: 'api' } },
+    )
+    expect(challengeOf(err)).toBe(
+      'Bearer realm="api", error="insufficient_user_authentication", ' +
+        'error_description="A different authentication level and more recent authentication are required", ' +
+        'acr_values="phr phrh", max_age="300"',
+    )
+    expect(err.toJSON()).toEqual({
+      error: 'insufficient_user_authentication',
+      error_description:
+        'A different authentication level and more recent authentication are required',
+    })
+  })
+
+  it('takes a description, and leaves out acr values or a max age it cannot write', () => {
+    const err = OAuthError.insufficientUserAuthentication(
+      { acrValues: ['a"b', 'caf\u00e9', 'urn:example:loa:3'], maxAgeSec: -1 },
+      'Sign in with your security key',
+    )
+    expect(challengeOf(err)).toBe(
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="Sign in with your security key", acr_values="urn:example:loa:3"',
+    )
+    expect(challengeOf(OAuthError.insufficientUserAuthentication({ maxAgeSec: NaN }))).toBe(
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="The user must authenticate again"',
+    )
+  })
+})
+
 describe('OAuthError.temporarilyUnavailable', () => {
   it('answers 503 with Retry-After and no challenge', () => {
     const err = OAuthError.temporarilyUnavailable('jwks_unavailable', 30, {

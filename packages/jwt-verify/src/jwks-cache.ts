@@ -66,7 +66,10 @@ export interface JwksCache {
    * (`jwks_unavailable`).
    */
   getKey(kid: string | undefined, alg: string): PreparedKey | Promise<PreparedKey>
-  /** True while `key` is in the current key set. */
+  /**
+   * True while `key` is in the current key set and that set is usable; starts a background
+   * refresh when the set is due, so callers that cache results still see rotations.
+   */
   isCurrent(key: PreparedKey): boolean
   /** Fetches the key set now (warm-up at start-up); rejects when it cannot be fetched. */
   hydrate(): Promise<void>
@@ -210,6 +213,22 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     )
   }
 
+  function refreshInBackground(age: number): void {
+    if (age >= config.maxAgeMs - config.refreshAheadMs) {
+      refresh(age >= config.maxAgeMs ? 'expired' : 'refresh_ahead')?.catch(() => undefined)
+    }
+  }
+
+  function isCurrent(key: PreparedKey): boolean {
+    if (!current.has(key) || fetchedAt === undefined) return false
+    // Results verified earlier lean on this check alone, so it keeps the key set fresh too:
+    // a key removed from the JWKS stops working within the max age even for cached tokens.
+    const age = config.now() - fetchedAt
+    if (age >= config.maxAgeMs + config.staleIfErrorMs) return false
+    refreshInBackground(age)
+    return true
+  }
+
   function getKey(kid: string | undefined, alg: string): PreparedKey | Promise<PreparedKey> {
     const now = config.now()
     const age = fetchedAt === undefined ? Number.POSITIVE_INFINITY : now - fetchedAt
@@ -219,9 +238,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       if (fetching === undefined) throw unavailable()
       return afterFetch(kid, alg, fetching)
     }
-    if (age >= config.maxAgeMs - config.refreshAheadMs) {
-      refresh(age >= config.maxAgeMs ? 'expired' : 'refresh_ahead')?.catch(() => undefined)
-    }
+    refreshInBackground(age)
     const key = lookup(kid, alg)
     if (key !== undefined) return key
     // RFC 8725 §3.10 spirit: an unknown kid may be a rotated key, but a flood of them must
@@ -239,7 +256,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       return jwksUri
     },
     getKey,
-    isCurrent: (key) => current.has(key),
+    isCurrent,
     hydrate: () => {
       const fetching = refresh('hydrate') ?? inflight
       return (

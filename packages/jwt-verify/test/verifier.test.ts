@@ -327,3 +327,32 @@ describe('createJwtVerifier', () => {
     })
   })
 })
+
+describe('createJwtVerifier result cache and key rotation', () => {
+  it('refreshes a due JWKS on cache hits, so a removed key stops working within the max age', async () => {
+    const rotating = await createTestIssuer({
+      issuer: 'https://issuer.test',
+      algorithms: ['ES256'],
+    })
+    const upstream = jwksFetch(() => rotating)
+    const clock = manualClock(Date.now())
+    const verifier = createJwtVerifier({
+      issuer: rotating.issuer,
+      audience: rotating.audience,
+      jwksUri: JWKS_URI,
+      fetch: upstream.fetch,
+      now: clock.now,
+      jwksOptions: { maxAgeMs: 60_000, refreshAheadMs: 10_000 },
+    })
+    const token = await rotating.sign({}, { expiresInSec: 3_600 })
+    await verifier.verify(token)
+    const oldKid = rotating.key('ES256').kid
+    await rotating.addKey('ES256')
+    rotating.removeKey(oldKid)
+    clock.advance(55_000)
+    await expect(verifier.verify(token)).resolves.toBeDefined()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(upstream.calls()).toBe(2)
+    expect(await reasonOf(verifier.verify(token))).toBe('401 invalid_token unknown_kid')
+  })
+})

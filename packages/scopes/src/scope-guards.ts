@@ -1,6 +1,10 @@
 import type { Middleware } from '@tokenguard/core'
 import { compileClaimCheck, type ClaimRequirement } from './check-claims.js'
 import { compileScopeCheck } from './check-scopes.js'
+import {
+  compileUserAuthenticationCheck,
+  type UserAuthenticationOptions,
+} from './check-user-authentication.js'
 import { readAuth } from './internal/auth.js'
 import { guard } from './internal/guard.js'
 import { challengeOf, type ScopeCheckOptions } from './options.js'
@@ -9,7 +13,7 @@ import { challengeOf, type ScopeCheckOptions } from './options.js'
 const ALL_USAGE = "requireScopes('read:pets', 'write:pets')"
 const ANY_USAGE = "requireAnyScope('admin', 'support')"
 
-/** The three guards, sharing one set of {@link ScopeCheckOptions}. */
+/** The guards, sharing one set of {@link ScopeCheckOptions}. */
 export interface ScopeGuards {
   /** A guard that lets a request through only when the token has every one of `scopes`. */
   readonly requireScopes: (...scopes: string[]) => Middleware
@@ -17,12 +21,18 @@ export interface ScopeGuards {
   readonly requireAnyScope: (...scopes: string[]) => Middleware
   /** A guard that lets a request through only when the token's claims satisfy `requirement`. */
   readonly requireClaims: (requirement: ClaimRequirement) => Middleware
+  /**
+   * A guard that lets a request through only when the user authenticated as `requirement`
+   * asks (RFC 9470 step-up): an accepted `acr`, an `auth_time` recent enough.
+   */
+  readonly requireUserAuthentication: (requirement: UserAuthenticationOptions) => Middleware
 }
 
 /**
  * Builds the guards with shared options, such as the `realm` of their challenges. The
- * top-level `requireScopes`, `requireAnyScope` and `requireClaims` are these guards with no
- * options. Throws a `TypeError` at start-up for a bad option.
+ * top-level `requireScopes`, `requireAnyScope`, `requireClaims` and
+ * `requireUserAuthentication` are these guards with no options. Throws a `TypeError` at
+ * start-up for a bad option.
  *
  * @example
  * const { requireScopes, requireClaims } = createScopeGuards({ realm: 'petstore' })
@@ -46,6 +56,16 @@ export function createScopeGuards(options: ScopeCheckOptions = {}): ScopeGuards 
     requireClaims: (requirement) => {
       const check = compileClaimCheck('requireClaims', requirement, challenge)
       return function requireClaimsMiddleware(req, _res, next) {
+        guard(() => check(readAuth(req)), next)
+      }
+    },
+    requireUserAuthentication: (requirement) => {
+      const check = compileUserAuthenticationCheck(
+        'requireUserAuthentication',
+        requirement,
+        challenge,
+      )
+      return function requireUserAuthenticationMiddleware(req, _res, next) {
         guard(() => check(readAuth(req)), next)
       }
     },
@@ -90,4 +110,22 @@ export function requireAnyScope(...scopes: string[]): Middleware {
  */
 export function requireClaims(requirement: ClaimRequirement): Middleware {
   return defaults.requireClaims(requirement)
+}
+
+/**
+ * Route guard for step-up authentication (RFC 9470): the request goes on only when the token's
+ * `acr` claim is one of `acrValues` and/or its `auth_time` is at most `maxAgeSec` seconds old
+ * (give one or both). Otherwise it calls `next` with an `OAuthError`: 401
+ * `insufficient_user_authentication` with `acr_values="..."` and/or `max_age="..."` in
+ * `WWW-Authenticate` (the whole requirement, so one new sign-in satisfies it), or 401 without
+ * `req.auth`. A token without `auth_time` never satisfies `maxAgeSec`. Options:
+ * `clockToleranceSec` (default 5) and `now` (default `Date.now`). Throws a `TypeError` at
+ * start-up for a bad option.
+ *
+ * @example
+ * const stepUp = requireUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })
+ * app.post('/transfers', requireScopes('payments'), stepUp, createTransfer)
+ */
+export function requireUserAuthentication(requirement: UserAuthenticationOptions): Middleware {
+  return defaults.requireUserAuthentication(requirement)
 }

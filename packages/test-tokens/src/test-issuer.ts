@@ -1,8 +1,17 @@
 import type { TestAlgorithm } from './algorithms.js'
+import type {
+  AuthorizationServerControls,
+  AuthorizationServerOptions,
+} from './authorization-server.js'
+import { createHostileTokens } from './hostile/hostile-tokens.js'
+import type { HostileTokens } from './hostile/hostile-tokens.js'
+import { checkSubject } from './internal/authorization-settings.js'
 import { checkKnownOptions } from './internal/check-options.js'
 import { createClientRegistry } from './internal/client-registry.js'
+import { createGrantServer } from './internal/grant-server.js'
 import { checkAlgorithm, resolveIssuerOptions } from './internal/issuer-options.js'
 import { createKeyRing } from './internal/key-ring.js'
+import { rotateKeys } from './internal/rotate-keys.js'
 import { signToken } from './internal/sign-token.js'
 import { createTokenStore } from './internal/token-store.js'
 import type { IntrospectionResponse } from './introspection-response.js'
@@ -15,8 +24,8 @@ import type { TestClient } from './test-client.js'
 import { generateTestKey } from './test-key.js'
 import type { PublicJwk, TestKey, TestKeyOptions } from './test-key.js'
 
-/** Options of {@link createTestIssuer}. */
-export interface TestIssuerOptions {
+/** Options of {@link createTestIssuer}; the authorization server's are inherited. */
+export interface TestIssuerOptions extends AuthorizationServerOptions {
   /**
    * Algorithms to make a key for; the first is the default signing algorithm.
    * Default: `['RS256', 'PS256', 'ES256', 'EdDSA']`.
@@ -28,10 +37,13 @@ export interface TestIssuerOptions {
   audience?: string
   /** Lifetime of minted tokens in seconds. Default: 300 (5 min). */
   defaultExpiresInSec?: number
-  /** Clock in milliseconds, for `iat` and `exp`. Default: `Date.now`. */
+  /**
+   * Clock in milliseconds, for `iat` and `exp`, and for the expiry of codes, device codes,
+   * refresh tokens and rotated keys. Default: `Date.now`.
+   */
   now?: () => number
   /**
-   * Clients that may call `/introspect` and `/revoke`. Default: one client,
+   * Clients that may call `/token`, `/introspect` and `/revoke`. Default: one client,
    * {@link DEFAULT_TEST_CLIENT} (`client_id: 'test-client'` with a 40-byte `client_secret`).
    * A given list replaces the default; pass it too when you still want it.
    */
@@ -40,9 +52,10 @@ export interface TestIssuerOptions {
 
 /**
  * A local token issuer for tests: real keys, signed access tokens, a JWKS, opaque tokens
- * with introspection and revocation, and an HTTP server for all of them.
+ * with introspection and revocation, a mock authorization server (grants, login page,
+ * device flow, userinfo), and an HTTP server for all of them.
  */
-export interface TestIssuer {
+export interface TestIssuer extends AuthorizationServerControls {
   /** The current `iss`: the `issuer` option, then the server's origin once `listen()` ran. */
   readonly issuer: string
   /** The `aud` of minted tokens. */
@@ -64,8 +77,9 @@ export interface TestIssuer {
   /** Removes a key from the JWKS and from signing; throws when no key has that kid. */
   removeKey(kid: string): void
   /**
-   * Registers a client for `/introspect` and `/revoke`, or replaces the one with the same
-   * `client_id`. Throws a TypeError when the client has no credential or a malformed one.
+   * Registers a client for `/token`, `/introspect` and `/revoke`, or replaces the one with
+   * the same `client_id`. Throws a TypeError when the client has no credential (and is not
+   * public) or a malformed field.
    */
   registerClient(client: TestClient): void
   /**
@@ -77,8 +91,8 @@ export interface TestIssuer {
   issueOpaque(claims?: Record<string, unknown>, options?: OpaqueOptions): string
   /**
    * Revokes an opaque token of this issuer, or a JWT it signed (by `jti`, so every token with
-   * that `jti`; by the token itself when it has none). Unknown tokens are ignored
-   * (RFC 7009 §2.2).
+   * that `jti`; by the token itself when it has none). A refresh token from `/token` takes
+   * every token of its grant along (RFC 7009 §2.1). Unknown tokens are ignored (§2.2).
    */
   revoke(token: string): void
   /**
@@ -89,10 +103,17 @@ export interface TestIssuer {
    */
   introspect(token: string): IntrospectionResponse
   /**
-   * Serves the JWKS, discovery, introspection and revocation on 127.0.0.1 and makes the server's origin the `iss` of
-   * tokens minted from then on (it stays so after `close()`). One server at a time.
+   * Serves the JWKS, discovery, the authorization server, introspection and revocation on
+   * 127.0.0.1 and makes the server's origin the `iss` of tokens minted from then on (it stays
+   * so after `close()`). One server at a time.
    */
   listen(options?: ListenOptions): Promise<RunningIssuer>
+  /**
+   * The tokens an attacker would try (alg none, HS256 with the public key, embedded keys,
+   * wrong iss or aud, expired, non-canonical base64, ...), minted for this issuer, each with
+   * the answer a correct resource server gives. See `expectRejectsHostileTokens`.
+   */
+  readonly hostile: HostileTokens
 }
 
 /**
@@ -113,6 +134,17 @@ export interface TestIssuer {
  * const running = await issuer.listen()
  * const token = issuer.issueOpaque({ scope: 'pets:read' })
  * // configure the API with running.introspectionEndpoint, client id 'api' and SECRET
+ *
+ * @example
+ * // A mock authorization server: client credentials over HTTP
+ * const issuer = await createTestIssuer({ clients: [{ client_id: 'svc', client_secret: SECRET }] })
+ * const running = await issuer.listen()
+ * const answer = await fetch(running.tokenEndpoint, {
+ *   method: 'POST',
+ *   headers: { Authorization: `Basic ${btoa(`svc:${SECRET}`)}` },
+ *   body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'pets:read' }),
+ * })
+ * const { access_token } = await answer.json()
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const { configured, audience, defaultExpiresInSec, now, ...settings } =
@@ -122,13 +154,42 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   let running: RunningIssuer | undefined
   const clients = createClientRegistry(settings.clients ?? [DEFAULT_TEST_CLIENT])
 
-  const ring = createKeyRing()
+  const ring = createKeyRing(now)
   for (const key of await Promise.all(configured.map((alg) => generateTestKey(alg)))) ring.add(key)
   const defaultAlg = configured[0] as TestAlgorithm
   const jwks = (): { keys: PublicJwk[] } => ({ keys: ring.publicJwks() })
   const tokens = createTokenStore(() => ring.keys())
   const introspect = (token: string): IntrospectionResponse => tokens.introspect(token, now())
-  const revoke = (token: string): void => tokens.revoke(token)
+  const sign: TestIssuer['sign'] = (claims = {}, signOptions = {}) =>
+    signToken(
+      { ring, issuer, audience, defaultAlg, defaultExpiresInSec, nowMs: now() },
+      claims,
+      signOptions,
+    )
+  const issueOpaque: TestIssuer['issueOpaque'] = (claims = {}, opaqueOptions = {}) =>
+    tokens.issue(claims, opaqueOptions, { issuer, audience, defaultExpiresInSec, nowMs: now() })
+  const grants = createGrantServer({
+    clients,
+    settings: settings.authorization,
+    accessExpiresInSec: defaultExpiresInSec,
+    sign,
+    issueOpaque,
+    revokeToken: (token) => tokens.revoke(token),
+    introspect,
+    now,
+  })
+  const revoke = (token: string): void => {
+    tokens.revoke(token)
+    grants.revoked(token)
+  }
+  const decideDevice = (userCode: string, sub: string | undefined): void => {
+    if (typeof userCode !== 'string' || !grants.decideDevice(userCode, sub)) {
+      throw new RangeError(
+        '@tokenguard/test-tokens: no pending device authorization has this user code',
+      )
+    }
+  }
+  let hostile: HostileTokens | undefined
 
   return {
     get issuer() {
@@ -138,12 +199,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get algorithms() {
       return algorithms
     },
-    sign: (claims = {}, signOptions = {}) =>
-      signToken(
-        { ring, issuer, audience, defaultAlg, defaultExpiresInSec, nowMs: now() },
-        claims,
-        signOptions,
-      ),
+    sign,
     jwks,
     key: (alg = defaultAlg) => ring.current(checkAlgorithm(alg)),
     async addKey(alg, keyOptions = {}) {
@@ -154,20 +210,30 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       return key
     },
     removeKey: (kid) => ring.remove(kid),
+    get hostile() {
+      // `this` is this issuer; TypeScript types it by the async return, TestIssuer | PromiseLike.
+      hostile ??= createHostileTokens(this as TestIssuer, now)
+      return hostile
+    },
     registerClient: (client) => clients.register(client),
-    issueOpaque: (claims = {}, opaqueOptions = {}) =>
-      tokens.issue(claims, opaqueOptions, { issuer, audience, defaultExpiresInSec, nowMs: now() }),
+    issueOpaque,
     revoke,
     introspect,
+    rotateKeys: (rotateOptions = {}) => rotateKeys(ring, now(), rotateOptions),
+    approveDevice(userCode, approval = {}) {
+      checkKnownOptions('approveDevice', approval, ['sub'])
+      decideDevice(userCode, checkSubject(approval.sub ?? settings.authorization.subject))
+    },
+    denyDevice: (userCode) => decideDevice(userCode, undefined),
     async listen(listenOptions = {}) {
       if (running !== undefined) {
         throw new Error(
           '@tokenguard/test-tokens: the issuer is already listening; close() it first',
         )
       }
-      checkKnownOptions('listen', listenOptions, ['port'])
+      checkKnownOptions('listen', listenOptions, ['port', 'autoApprove'])
       const server = await startIssuerServer(
-        { jwks, algorithms: () => ring.algorithms(), clients, introspect, revoke, now },
+        { jwks, algorithms: () => ring.algorithms(), clients, introspect, revoke, grants, now },
         listenOptions,
       )
       issuer = server.url

@@ -52,7 +52,7 @@ describe('TestIssuer.listen', () => {
   })
 
   it.each(['discoveryUrl', 'oauthMetadataUrl'] as const)(
-    'serves issuer metadata at %s with jwks_uri, introspection and revocation endpoints',
+    'serves issuer metadata at %s with every endpoint, grant type and auth method',
     async (name) => {
       const response = await fetch(running[name])
       expect(response.status).toBe(200)
@@ -60,10 +60,25 @@ describe('TestIssuer.listen', () => {
       const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt']
       expect(await response.json()).toEqual({
         issuer: running.url,
+        authorization_endpoint: running.authorizationEndpoint,
+        token_endpoint: running.tokenEndpoint,
+        device_authorization_endpoint: running.deviceAuthorizationEndpoint,
+        userinfo_endpoint: running.userinfoEndpoint,
         jwks_uri: running.jwksUri,
         introspection_endpoint: running.introspectionEndpoint,
         revocation_endpoint: running.revocationEndpoint,
         response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        grant_types_supported: [
+          'client_credentials',
+          'authorization_code',
+          'refresh_token',
+          'urn:ietf:params:oauth:grant-type:device_code',
+        ],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        token_endpoint_auth_methods_supported: [...methods, 'none'],
+        token_endpoint_auth_signing_alg_values_supported: [...TEST_ALGORITHMS],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [...TEST_ALGORITHMS],
         introspection_endpoint_auth_methods_supported: methods,
@@ -75,7 +90,7 @@ describe('TestIssuer.listen', () => {
   )
 
   it('answers 404 to other paths and 405 to other methods', async () => {
-    const missing = await fetch(`${running.url}/token`)
+    const missing = await fetch(`${running.url}/nowhere`)
     expect(missing.status).toBe(404)
     expect(await missing.json()).toEqual({ error: 'not_found' })
     const post = await fetch(running.jwksUri, { method: 'POST' })
@@ -214,7 +229,9 @@ describe('RunningIssuer.setFault', () => {
     expect(() => running.setFault('jwks', { status: 99 })).toThrow(TypeError)
     expect(() => running.setFault('jwks', { delayMs: -1 })).toThrow(TypeError)
     expect(() => running.setFault('jwks', {} as never)).toThrow(/a fault is/)
-    expect(() => running.setFault('token' as never, { status: 500 })).toThrow('no endpoint "token"')
+    expect(() => running.setFault('tokens' as never, { status: 500 })).toThrow(
+      'no endpoint "tokens"',
+    )
   })
 })
 

@@ -25,15 +25,23 @@ type Method = 'basic' | 'bearer' | 'other-scheme' | 'post' | 'jwt'
 const REALM = 'realm="test-issuer"'
 
 /**
- * Authenticates the client of an introspection or revocation request with exactly one of
- * `client_secret_basic`, `client_secret_post`, `private_key_jwt` or a client's static
- * bearer token. Secrets are compared in constant time; answers never echo a credential.
+ * Authenticates the client of a request with exactly one of `client_secret_basic`,
+ * `client_secret_post`, `private_key_jwt` or a client's static bearer token; with
+ * `allowPublic`, a public client (`token_endpoint_auth_method: 'none'`) that sends only its
+ * `client_id` is identified too (RFC 6749 §2.1, §3.2.1). Secrets are compared in constant
+ * time; answers never echo a credential.
  */
 export async function authenticateClient(
   request: ClientRequest,
   context: AssertionContext,
+  { allowPublic = false }: { readonly allowPublic?: boolean } = {},
 ): Promise<ClientAuthResult> {
   const methods = presentedMethods(request)
+  const named = request.params.get('client_id')
+  if (methods.length === 0 && allowPublic && named !== undefined) {
+    const client = context.registry.byId(named)?.client
+    if (client?.token_endpoint_auth_method === 'none') return { ok: true, clientId: named }
+  }
   if (methods.length > 1) {
     // RFC 6749 §2.3: the client MUST NOT use more than one method in each request.
     return {
@@ -48,7 +56,6 @@ export async function authenticateClient(
   }
   const method = methods[0]
   const clientId = await identify(method, request, context)
-  const named = request.params.get('client_id')
   if (clientId !== undefined && (named === undefined || named === clientId)) {
     return { ok: true, clientId }
   }

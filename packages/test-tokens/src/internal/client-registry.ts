@@ -1,6 +1,7 @@
 import { createLocalJWKSet } from 'jose'
 import type { JWK, JWTVerifyGetKey } from 'jose'
 import type { TestClient } from '../test-client.js'
+import { checkClientProfile } from './check-client-profile.js'
 import { checkKnownOptions } from './check-options.js'
 import { secretsEqual } from './secrets-equal.js'
 
@@ -19,7 +20,17 @@ export interface ClientRegistry {
   byBearerToken(token: string): RegisteredClient | undefined
 }
 
-const CLIENT_FIELDS = ['client_id', 'client_secret', 'jwks', 'bearer_token']
+const CLIENT_FIELDS = [
+  'client_id',
+  'client_secret',
+  'jwks',
+  'bearer_token',
+  'token_endpoint_auth_method',
+  'redirect_uris',
+  'grant_types',
+  'scope',
+  'token_format',
+]
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv']
 // RFC 6750 §2.1 b64token: what can be sent after "Bearer ".
 const B64TOKEN = /^[\w\-.~+/]+=*$/
@@ -80,9 +91,18 @@ function checkClient(client: TestClient): TestClient {
     }
   }
   if (jwks !== undefined) checkJwks(jwks)
-  if (client_secret === undefined && jwks === undefined && bearer_token === undefined) {
+  const profile = checkClientProfile(client)
+  const credentials = [client_secret, jwks, bearer_token].filter((field) => field !== undefined)
+  if (profile.token_endpoint_auth_method === 'none' && credentials.length > 0) {
     throw new TypeError(
-      '@tokenguard/test-tokens: give the client a client_secret, jwks or bearer_token',
+      `@tokenguard/test-tokens: a public client (token_endpoint_auth_method: 'none') ` +
+        'has no credential',
+    )
+  }
+  if (profile.token_endpoint_auth_method === undefined && credentials.length === 0) {
+    throw new TypeError(
+      '@tokenguard/test-tokens: give the client a client_secret, jwks or bearer_token, ' +
+        `or token_endpoint_auth_method: 'none' for a public client`,
     )
   }
   return Object.freeze({
@@ -90,6 +110,7 @@ function checkClient(client: TestClient): TestClient {
     ...(client_secret === undefined ? {} : { client_secret }),
     ...(jwks === undefined ? {} : { jwks: copyJwks({ jwks }) }),
     ...(bearer_token === undefined ? {} : { bearer_token }),
+    ...profile,
   })
 }
 

@@ -2,6 +2,8 @@ import { DEFAULT_TEST_ALGORITHMS, isTestAlgorithm } from '../algorithms.js'
 import type { TestAlgorithm } from '../algorithms.js'
 import type { TestClient } from '../test-client.js'
 import type { TestIssuerOptions } from '../test-issuer.js'
+import { AUTHORIZATION_OPTIONS, resolveAuthorizationSettings } from './authorization-settings.js'
+import type { AuthorizationSettings } from './authorization-settings.js'
 import { checkKnownOptions } from './check-options.js'
 
 /** {@link TestIssuerOptions} checked, with their defaults filled in. */
@@ -13,9 +15,19 @@ export interface IssuerSettings {
   readonly now: () => number
   /** The clients to register; `undefined` for the default client. */
   readonly clients: readonly TestClient[] | undefined
+  /** The authorization server's settings. */
+  readonly authorization: AuthorizationSettings
 }
 
-const ISSUER_OPTIONS = ['algorithms', 'issuer', 'audience', 'defaultExpiresInSec', 'now', 'clients']
+const ISSUER_OPTIONS = [
+  'algorithms',
+  'issuer',
+  'audience',
+  'defaultExpiresInSec',
+  'now',
+  'clients',
+  ...AUTHORIZATION_OPTIONS,
+]
 
 /** Checks the options of `createTestIssuer` and fills in the defaults; throws on a mistake. */
 export function resolveIssuerOptions(options: TestIssuerOptions): IssuerSettings {
@@ -35,6 +47,7 @@ export function resolveIssuerOptions(options: TestIssuerOptions): IssuerSettings
     defaultExpiresInSec,
     now,
     clients: options.clients,
+    authorization: resolveAuthorizationSettings(options),
   }
 }
 

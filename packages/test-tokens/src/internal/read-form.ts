@@ -8,7 +8,7 @@ export type FormResult =
 /** Largest accepted request body: 64 KiB. */
 export const MAX_FORM_BYTES = 64 * 1024
 
-// Parameters that must not repeat (RFC 6749 §3.1); extension parameters are left alone.
+// Parameters that must not repeat (RFC 6749 §3.1, §3.2); extension parameters are left alone.
 const SINGLE = [
   'token',
   'token_type_hint',
@@ -16,6 +16,23 @@ const SINGLE = [
   'client_secret',
   'client_assertion',
   'client_assertion_type',
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+  'device_code',
+  'token_format',
+  'response_type',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'user_code',
+  'username',
+  'decision',
+  'consent',
 ]
 
 /**

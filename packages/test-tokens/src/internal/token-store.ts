@@ -28,6 +28,12 @@ export interface TokenStore {
 
 const OPAQUE_OPTIONS = ['expiresInSec', 'tokenType']
 
+/**
+ * Most opaque tokens, and most revoked JWT ids, kept at once. When full, expired and
+ * revoked opaque tokens go first, then the oldest entries.
+ */
+export const MAX_STORED_TOKENS = 100_000
+
 /** Creates an empty {@link TokenStore} that recognises JWTs signed by one of `keys()`. */
 export function createTokenStore(keys: () => readonly TestKey[]): TokenStore {
   const opaque = new Map<string, { claims: Record<string, unknown>; revoked: boolean }>()
@@ -43,6 +49,7 @@ export function createTokenStore(keys: () => readonly TestKey[]): TokenStore {
       const { expiresInSec, tokenType } = checkOpaqueArguments(claims, options, context)
       const defaults = buildClaims({}, { ...context, expiresInSec, omit: [] })
       const token = randomBytes(32).toString('base64url')
+      makeRoom(Math.floor(context.nowMs / 1000))
       opaque.set(token, {
         claims: mergeDefined({ ...defaults, token_type: tokenType }, claims),
         revoked: false,
@@ -70,9 +77,23 @@ export function createTokenStore(keys: () => readonly TestKey[]): TokenStore {
       }
       const payload = issuedJwt(token)
       if (payload === undefined) return // RFC 7009 §2.2: an unknown token is not an error
-      if (typeof payload.jti === 'string') revokedJtis.add(payload.jti)
-      else revokedHashes.add(sha256(token))
+      const revoked = typeof payload.jti === 'string' ? revokedJtis : revokedHashes
+      if (revoked.size >= MAX_STORED_TOKENS) revoked.delete(revoked.values().next().value ?? '')
+      revoked.add(typeof payload.jti === 'string' ? payload.jti : sha256(token))
     },
+  }
+
+  function makeRoom(nowSec: number): void {
+    if (opaque.size < MAX_STORED_TOKENS) return
+    for (const [token, record] of opaque) {
+      const { exp } = record.claims
+      if (record.revoked || (typeof exp === 'number' && exp <= nowSec)) opaque.delete(token)
+    }
+    // Still full: drop the oldest (a Map iterates in insertion order).
+    for (const token of opaque.keys()) {
+      if (opaque.size < MAX_STORED_TOKENS) break
+      opaque.delete(token)
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto'
-import type { PreparedKey } from '../prepared-key.js'
+import type { PreparedKey } from './prepared-key.js'
 
 const DIGEST: Readonly<Record<string, string>> = {
   '256': 'sha256',

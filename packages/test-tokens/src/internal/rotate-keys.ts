@@ -1,0 +1,34 @@
+import type { TestAlgorithm } from '../algorithms.js'
+import type { RotateKeysOptions } from '../authorization-server.js'
+import type { TestKey } from '../test-key.js'
+import { generateTestKey } from '../test-key.js'
+import { checkKnownOptions } from './check-options.js'
+import { checkAlgorithm } from './issuer-options.js'
+import type { KeyRing } from './key-ring.js'
+
+/** Default grace period of replaced keys: 10 minutes, a JWKS cache's usual max age. */
+export const DEFAULT_GRACE_MS = 600_000
+
+/**
+ * Adds a fresh key for each algorithm to rotate and retires the keys it replaces at
+ * `nowMs + graceMs`; resolves to the new keys, in the order of `algorithms`.
+ */
+export async function rotateKeys(
+  ring: KeyRing,
+  nowMs: number,
+  options: RotateKeysOptions,
+): Promise<TestKey[]> {
+  checkKnownOptions('rotateKeys', options, ['graceMs', 'algorithms'])
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS
+  if (typeof graceMs !== 'number' || !Number.isFinite(graceMs) || graceMs < 0) {
+    throw new RangeError('@tokenguard/test-tokens: graceMs must be a non-negative number')
+  }
+  const algorithms: readonly TestAlgorithm[] = (options.algorithms ?? ring.algorithms()).map(
+    checkAlgorithm,
+  )
+  const replaced = ring.keys().filter((key) => algorithms.includes(key.alg))
+  const added = await Promise.all(algorithms.map((alg) => generateTestKey(alg)))
+  for (const key of added) ring.add(key)
+  for (const key of replaced) ring.retire(key.kid, nowMs + graceMs)
+  return added
+}
