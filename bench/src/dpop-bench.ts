@@ -24,7 +24,9 @@ const fakeResponse = { headersSent: false, setHeader: () => undefined } as unkno
 
 function run(middleware: Middleware, req: IncomingMessage): Promise<void> {
   return new Promise((resolve, reject) => {
-    middleware(req, fakeResponse, (error?: unknown) => (error === undefined ? resolve() : reject(error as Error)))
+    middleware(req, fakeResponse, (error?: unknown) =>
+      error === undefined ? resolve() : reject(error),
+    )
   })
 }
 
@@ -32,21 +34,32 @@ async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      )
     })
   })
 }
 
-async function redisStore(): Promise<{ store: Store<true>; stop: () => Promise<void> } | undefined> {
+async function redisStore(): Promise<
+  { store: Store<true>; stop: () => Promise<void> } | undefined
+> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return undefined
   const { createRedisStore } = (await import('@tokenguard/store-redis')) as unknown as {
     createRedisStore: (options: { client: unknown; namespace: string }) => Store<true>
   }
   const { createClient } = (await import('redis')) as unknown as {
-    createClient: (options: { url: string }) => { connect(): Promise<unknown>; quit(): Promise<unknown> }
+    createClient: (options: { url: string }) => {
+      connect(): Promise<unknown>
+      quit(): Promise<unknown>
+    }
   }
   const port = await freePort()
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
   await new Promise((resolve) => setTimeout(resolve, 300))
   const client = createClient({ url: `redis://127.0.0.1:${port}` })
   await client.connect()
@@ -69,13 +82,20 @@ const verifier = createJwtVerifier({
 })
 await verifier.hydrate()
 const bearerToken = await issuer.sign({ scope: 'pets:read' }, { expiresInSec: 3_600 })
-const boundToken = await issuer.sign({ scope: 'pets:read', cnf: { jkt: client.jkt } }, { expiresInSec: 3_600 })
+const boundToken = await issuer.sign(
+  { scope: 'pets:read', cnf: { jkt: client.jkt } },
+  { expiresInSec: 3_600 },
+)
 const proofs: string[] = []
 for (let i = 0; i < PROOFS; i++) {
-  proofs.push(await client.proof({ method: 'GET', url: `${ORIGIN}${URL_PATH}`, accessToken: boundToken }))
+  proofs.push(
+    await client.proof({ method: 'GET', url: `${ORIGIN}${URL_PATH}`, accessToken: boundToken }),
+  )
 }
 const redis = await redisStore()
-const stores: [string, Store<true>][] = [['memory', createMemoryStore<true>({ maxEntries: 1_000_000 })]]
+const stores: [string, Store<true>][] = [
+  ['memory', createMemoryStore<true>({ maxEntries: 1_000_000 })],
+]
 if (redis !== undefined) stores.push(['redis', redis.store])
 
 const bearer = jwtBearer({ verifier })
@@ -84,11 +104,16 @@ const bench = new Bench({ time: full ? 3_000 : 1_000, warmupTime: 200, throws: t
 bench.add('Bearer, cached token', () => run(bearer, bearerReq))
 let cursor = 0
 for (const [name, replayStore] of stores) {
-  const middleware = jwtBearer({ verifier, dpop: dpop({ publicOrigin: ORIGIN, replayStore, maxAgeSec: 3_600 }) })
+  const middleware = jwtBearer({
+    verifier,
+    dpop: dpop({ publicOrigin: ORIGIN, replayStore, maxAgeSec: 3_600 }),
+  })
   bench.add(`DPoP, cached token + fresh proof (${name} replay store)`, () => {
     const proof = proofs[cursor++ % proofs.length]!
     // Past the pool the proofs repeat: those answer 401 (replay) and are not counted.
-    return run(middleware, fakeRequest({ authorization: `DPoP ${boundToken}`, dpop: proof })).catch(() => undefined)
+    return run(middleware, fakeRequest({ authorization: `DPoP ${boundToken}`, dpop: proof })).catch(
+      () => undefined,
+    )
   })
 }
 for (const [name, store] of stores) {
@@ -100,7 +125,11 @@ const base = bench.tasks[0]?.result?.throughput.mean ?? Number.NaN
 console.log(`| task | ops/s | × Bearer |\n| --- | --- | --- |`)
 for (const task of bench.tasks) {
   const ops = task.result?.throughput.mean ?? Number.NaN
-  console.log(`| ${task.name} | ${Math.round(ops).toLocaleString('en-US')} | ${(ops / base).toFixed(3)} |`)
+  console.log(
+    `| ${task.name} | ${Math.round(ops).toLocaleString('en-US')} | ${(ops / base).toFixed(3)} |`,
+  )
 }
-console.log(`\nproof pool: ${PROOFS}; a DPoP request past the pool is a replay (refused) and runs the same checks.`)
+console.log(
+  `\nproof pool: ${PROOFS}; a DPoP request past the pool is a replay (refused) and runs the same checks.`,
+)
 await redis?.stop()
