@@ -25,7 +25,9 @@ const fakeResponse = { headersSent: false, setHeader: () => undefined } as unkno
 function run(middleware: Middleware, req: IncomingMessage): Promise<void> {
   return new Promise((resolve, reject) => {
     middleware(req, fakeResponse, (error?: unknown) =>
-      error === undefined ? resolve() : reject(error),
+      error === undefined
+        ? resolve()
+        : reject(error instanceof Error ? error : new Error('refused')),
     )
   })
 }
