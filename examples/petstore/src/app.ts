@@ -1,4 +1,13 @@
-import { oauthErrorHandler, type Middleware } from '@tokenguard/core'
+import {
+  oauthErrorHandler,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+  type BearerMethod,
+  type Middleware,
+  type ProtectedResourceMetadataOptions,
+  type TokenBinding,
+} from '@tokenguard/core'
+import { DEFAULT_DPOP_ALGORITHMS, dpop, type DpopOptions } from '@tokenguard/dpop'
 import {
   createIntrospector,
   hybridBearer,
@@ -18,13 +27,29 @@ export interface PetstoreAppOptions {
    * How access tokens are checked: `{ verifier }` to share a verifier, or its options,
    * such as `{ issuer, audience }`. The realm is always `petstore`.
    */
-  jwt: Omit<JwtBearerOptions, 'realm'>
+  jwt: Omit<JwtBearerOptions, 'realm' | 'dpop'>
   /**
    * Also accept opaque access tokens, introspected at the issuer (RFC 7662): an introspector
    * to share, or its options, such as `{ issuer, audience, clientAuth }`. JWT-shaped tokens
    * still go to the JWT verifier, every other token to introspection. Default: JWTs only.
    */
   introspection?: Introspector | IntrospectorOptions
+  /**
+   * Accept DPoP-bound access tokens (RFC 9449) on every `/api` route, in mixed mode (§7.2): a
+   * token bound to a key (`cnf.jkt`) only as `Authorization: DPoP` with a fresh, single-use
+   * proof of that key for the request, never as a bearer token; unbound tokens still work as
+   * bearer tokens. Needs `publicOrigin` (the origin clients call, which the proof's `htu`
+   * names) or `trustProxy`. Default: off, bearer tokens only.
+   */
+  dpop?: Omit<DpopOptions, 'mode'>
+  /**
+   * Serve the protected resource metadata (RFC 9728) at `/.well-known/oauth-protected-resource`
+   * (with the path of `resource` inserted, if it has one) and name it as `resource_metadata`
+   * in every challenge. Give `resource` (the audience of the tokens) and
+   * `authorization_servers` (their issuer); the scopes, bearer methods and DPoP algorithms
+   * come from this app. Default: not served.
+   */
+  resourceMetadata?: PetstoreResourceMetadata
   /** The pets and adoptions. Default: a fresh in-memory store with two pets. */
   store?: PetStore
   /** Largest JSON body accepted, in bytes. Default: 4096. */
@@ -33,14 +58,27 @@ export interface PetstoreAppOptions {
   logError?: (error: unknown) => void
 }
 
+/** What {@link PetstoreAppOptions.resourceMetadata} takes: the metadata the app cannot know. */
+export type PetstoreResourceMetadata = Omit<
+  ProtectedResourceMetadataOptions,
+  | 'scopes_supported'
+  | 'bearer_methods_supported'
+  | 'dpop_signing_alg_values_supported'
+  // Mixed mode: bound tokens are never required, which an absent member says (RFC 9728 §2).
+  | 'dpop_bound_access_tokens_required'
+>
+
 /** The `realm` of every `WWW-Authenticate` challenge of the API. */
 export const REALM = 'petstore'
+
+/** The scopes the API's routes ask for, published as `scopes_supported`. */
+export const SCOPES = ['pets:read', 'pets:write', 'adoptions:create'] as const
 
 /**
  * Builds the PetStore API: `GET /health` (public), `GET /api/pets` (scope `pets:read`),
  * `POST /api/pets` (`pets:write`) and `POST /api/adoptions` (`adoptions:create`, recording
- * the token's `sub`). It does not listen; the caller serves it. Throws a `TypeError` at
- * once for options that cannot work.
+ * the token's `sub`), with DPoP and the protected resource metadata when asked. It does not
+ * listen; the caller serves it. Throws a `TypeError` at once for options that cannot work.
  *
  * @example
  * const app = createPetstoreApp({
@@ -49,6 +87,11 @@ export const REALM = 'petstore'
  *     issuer: 'https://login.example.com/',
  *     audience: 'https://api.example.com',
  *     clientAuth: { method: 'client_secret_basic', clientId: 'petstore', clientSecret },
+ *   },
+ *   dpop: { publicOrigin: 'https://api.example.com' },
+ *   resourceMetadata: {
+ *     resource: 'https://api.example.com',
+ *     authorization_servers: ['https://login.example.com/'],
  *   },
  * })
  * app.listen(3000)
@@ -59,6 +102,10 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
   const { requireScopes, requireClaims } = createScopeGuards({ realm: REALM })
   // An adoption is recorded against a person, so the token must say who it is.
   const hasSubject = requireClaims((claims) => typeof claims.sub === 'string' && claims.sub !== '')
+  // mode is set last: the example shows mixed mode, whatever a JavaScript caller passes.
+  const binding =
+    options.dpop === undefined ? undefined : dpop({ ...options.dpop, mode: 'allowed' })
+  const metadata = resourceMetadataOf(options)
 
   const app = express()
   app.disable('x-powered-by')
@@ -67,7 +114,11 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
     res.json({ status: 'ok' })
   })
 
-  app.use('/api', bearer(options), (_req, res, next) => {
+  if (metadata !== undefined) app.use(protectedResourceMetadata(metadata))
+
+  // One bearer check for all of /api, DPoP included: a bound token needs its proof on every
+  // route, so it cannot be replayed as a bearer token on a route that would not ask.
+  app.use('/api', bearer(options, binding), (_req, res, next) => {
     // Answers depend on who asks: no shared cache may keep them.
     res.set('Cache-Control', 'no-store')
     next()
@@ -106,15 +157,51 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
   })
 
   app.use(notFound())
-  app.use(oauthErrorHandler())
+  app.use(
+    oauthErrorHandler(
+      metadata === undefined
+        ? {}
+        : { resourceMetadata: protectedResourceMetadataUrl(metadata.resource) },
+    ),
+  )
   app.use(bodyErrorHandler())
   app.use(serverErrorHandler(options.logError))
   return app
 }
 
+/**
+ * The metadata document's options: the caller's, plus what the app knows: its scopes, how it
+ * reads tokens, and the DPoP algorithms when DPoP is on.
+ */
+function resourceMetadataOf({
+  resourceMetadata,
+  jwt,
+  dpop: dpopOptions,
+}: PetstoreAppOptions): ProtectedResourceMetadataOptions | undefined {
+  if (resourceMetadata === undefined) return undefined
+  const methods: BearerMethod[] = ['header']
+  if (jwt.allowBodyToken === true) methods.push('body')
+  if (jwt.allowQueryToken === true) methods.push('query')
+  return {
+    ...resourceMetadata,
+    scopes_supported: SCOPES,
+    bearer_methods_supported: methods,
+    ...(dpopOptions === undefined
+      ? {}
+      : { dpop_signing_alg_values_supported: dpopOptions.algorithms ?? DEFAULT_DPOP_ALGORITHMS }),
+  }
+}
+
 /** The token check of `/api`: JWTs only, or JWTs and opaque tokens when introspection is on. */
-function bearer({ jwt, introspection }: PetstoreAppOptions): Middleware {
-  if (introspection === undefined) return jwtBearer({ ...jwt, realm: REALM })
+function bearer(
+  { jwt, introspection }: PetstoreAppOptions,
+  binding: TokenBinding | undefined,
+): Middleware {
+  if (Object.hasOwn(jwt, 'dpop')) {
+    throw new TypeError('petstore: give DPoP as the dpop option of createPetstoreApp, not jwt.dpop')
+  }
+  const dpopOption = binding === undefined ? {} : { dpop: binding }
+  if (introspection === undefined) return jwtBearer({ ...jwt, realm: REALM, ...dpopOption })
   // The request-reading options keep their meaning; the rest configures the JWT verifier.
   const { verifier, credentialsRequired, setUser, allowBodyToken, allowQueryToken, ...rules } = jwt
   if (verifier !== undefined && Object.keys(rules).length > 0) {
@@ -128,6 +215,7 @@ function bearer({ jwt, introspection }: PetstoreAppOptions): Middleware {
       ? introspection
       : createIntrospector(introspection),
     realm: REALM,
+    ...dpopOption,
     ...(credentialsRequired === undefined ? {} : { credentialsRequired }),
     ...(setUser === undefined ? {} : { setUser }),
     ...(allowBodyToken === undefined ? {} : { allowBodyToken }),

@@ -4,6 +4,7 @@ import type { PetstoreStartOptions } from './start.js'
 export interface PetstoreEnv {
   readonly PORT?: string | undefined
   readonly HOST?: string | undefined
+  readonly PUBLIC_ORIGIN?: string | undefined
   readonly ISSUER?: string | undefined
   readonly AUDIENCE?: string | undefined
   readonly INTROSPECTION_CLIENT_ID?: string | undefined
@@ -12,10 +13,11 @@ export interface PetstoreEnv {
 
 /**
  * Reads the start options from the environment: `PORT` (default 3000), `HOST` (default
- * 127.0.0.1), `ISSUER` with `AUDIENCE` to accept a real issuer's tokens instead of the
- * local test issuer's, and with them `INTROSPECTION_CLIENT_ID` and
- * `INTROSPECTION_CLIENT_SECRET` to accept its opaque tokens too. Throws an `Error` that
- * says what to fix.
+ * 127.0.0.1), `PUBLIC_ORIGIN` (the origin clients call, default the listening address: DPoP
+ * proofs name it, and so do the local issuer's tokens without `AUDIENCE`), `ISSUER` with
+ * `AUDIENCE` to accept a real issuer's tokens instead of the local test issuer's, and with
+ * them `INTROSPECTION_CLIENT_ID` and `INTROSPECTION_CLIENT_SECRET` to accept its opaque
+ * tokens too. Throws an `Error` that says what to fix.
  *
  * @example
  * const options = readConfig(process.env)
@@ -32,6 +34,8 @@ export function readConfig(env: PetstoreEnv): PetstoreStartOptions {
   }
   const host = nonEmpty(env.HOST)
   if (host !== undefined) options.host = host
+  const publicOrigin = nonEmpty(env.PUBLIC_ORIGIN)
+  if (publicOrigin !== undefined) options.publicOrigin = readOrigin(publicOrigin)
   const issuer = nonEmpty(env.ISSUER)
   const audience = nonEmpty(env.AUDIENCE)
   if (issuer !== undefined) {
@@ -66,6 +70,31 @@ function readIntrospectionClient(
     )
   }
   return { clientId, clientSecret }
+}
+
+/**
+ * The origin `value` names (`https://api.example.com`, a trailing slash allowed), or
+ * `undefined` when it is not an http(s) origin: a path, query, fragment or credentials would
+ * be dropped silently, since DPoP proofs name the origin followed by the request's path.
+ *
+ * @example
+ * httpOriginOf('https://api.example.com/') // 'https://api.example.com'
+ */
+export function httpOriginOf(value: string): string | undefined {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  const isOrigin =
+    url !== undefined && /^https?:$/.test(url.protocol) && url.href === `${url.origin}/`
+  return isOrigin ? url.origin : undefined
+}
+
+function readOrigin(value: string): string {
+  const origin = httpOriginOf(value)
+  if (origin === undefined) {
+    throw new Error(
+      `PUBLIC_ORIGIN must be the origin clients call, such as https://api.example.com, not "${value.slice(0, 64)}"`,
+    )
+  }
+  return origin
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

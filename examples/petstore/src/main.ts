@@ -7,7 +7,8 @@ import { startPetstore, type RunningPetstore } from './start.js'
 /**
  * Runs the PetStore from the environment (see `readConfig`): starts the API, and a local
  * issuer unless `ISSUER` is set, prints ready-to-paste curl commands (JWTs, and an opaque
- * token when the issuer is local), and stops both on SIGINT or SIGTERM.
+ * token and a DPoP request when the issuer is local, and the protected resource metadata),
+ * and stops both on SIGINT or SIGTERM.
  *
  * @example
  * await main(process.env)
@@ -17,8 +18,10 @@ export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
     ...readConfig(env),
     logError: (error) => console.error('petstore: unhandled error:', error),
   })
-  const { url, issuer, audience, tokens, introspector } = petstore
+  const { url, publicOrigin, issuer, audience, tokens, introspector } = petstore
   console.log(`PetStore API listening on ${url}`)
+  if (publicOrigin !== url) console.log(`Clients call it at ${publicOrigin}.`)
+  console.log(describeDpopAndMetadata(petstore))
   if (tokens === undefined) {
     console.log(`Accepting access tokens from ${issuer} for audience ${audience}.`)
     console.log(
@@ -38,10 +41,20 @@ export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
     const minutes = Math.round(petstore.tokenLifetimeSec / 60)
     console.log(`The tokens below expire in ${minutes} minutes; restart for new ones.\n`)
   }
-  console.log(formatCurlExamples(curlExamples(url, tokens)))
+  console.log(formatCurlExamples(curlExamples(petstore)))
   console.log('Ctrl+C stops the server.')
   stopOnSignals(petstore)
   return petstore
+}
+
+function describeDpopAndMetadata({ audience, resourceMetadataUrl }: RunningPetstore): string {
+  const dpop =
+    'DPoP-bound tokens are accepted with a proof (RFC 9449, mixed mode); bearer tokens as before.'
+  const metadata =
+    resourceMetadataUrl === undefined
+      ? `No protected resource metadata: the audience ${audience} is not an https URL (http only on localhost).`
+      : `Protected resource metadata (RFC 9728): ${resourceMetadataUrl}`
+  return `${dpop}\n${metadata}`
 }
 
 function stopOnSignals(petstore: RunningPetstore): void {

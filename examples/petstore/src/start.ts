@@ -1,9 +1,17 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { protectedResourceMetadataUrl } from '@tokenguard/core'
 import { createIntrospector, type Introspector } from '@tokenguard/introspect'
 import { createJwtVerifier, type JwtVerifier } from '@tokenguard/jwt-verify'
-import { createTestIssuer, DEFAULT_TEST_CLIENT, type RunningIssuer } from '@tokenguard/test-tokens'
+import {
+  createDpopClient,
+  createTestIssuer,
+  DEFAULT_TEST_CLIENT,
+  type DpopClient,
+  type RunningIssuer,
+} from '@tokenguard/test-tokens'
 import { createPetstoreApp } from './app.js'
+import { httpOriginOf } from './config.js'
 
 /** Options of {@link startPetstore}. */
 export interface PetstoreStartOptions {
@@ -11,9 +19,18 @@ export interface PetstoreStartOptions {
   port?: number
   /** Interface of the API. Default: `'127.0.0.1'`. */
   host?: string
+  /**
+   * The origin clients call, such as `https://api.example.com` behind a proxy: DPoP proofs
+   * name it in `htu` (RFC 9449 §4.3). Default: the listening address, e.g.
+   * `http://127.0.0.1:3000`.
+   */
+  publicOrigin?: string
   /** A real issuer whose tokens to accept. Default: a local test issuer, started here. */
   issuer?: string
-  /** The `aud` the API accepts. Required with `issuer`. Default: `'https://api.petstore.test'`. */
+  /**
+   * The `aud` the API accepts, and the `resource` of its protected resource metadata.
+   * Required with `issuer`. Default: the public origin, e.g. `http://127.0.0.1:3000`.
+   */
   audience?: string
   /**
    * This API's client credentials at the real `issuer`'s introspection endpoint (found in
@@ -35,18 +52,38 @@ export interface DemoTokens {
   readonly opaque: string
 }
 
+/** The DPoP demo of the local issuer (RFC 9449): a bound token and a proof for one adoption. */
+export interface DemoDpop {
+  /** The client key the token is bound to: `client.proof(...)` makes fresh proofs. */
+  readonly client: DpopClient
+  /** An `adoptions:create` token bound to the client's key by `cnf.jkt` (RFC 9449 §6.1). */
+  readonly token: string
+  /** A proof for `POST <publicOrigin>/api/adoptions` with `token`: it works once, within 60 s. */
+  readonly proof: string
+}
+
 /** A started PetStore: the API, and the local issuer when no real one was given. */
 export interface RunningPetstore {
-  /** Origin of the API, e.g. `http://127.0.0.1:3000`. */
+  /** Origin the API listens on, e.g. `http://127.0.0.1:3000`. */
   readonly url: string
+  /** Origin clients call, which DPoP proofs name; `url` unless `publicOrigin` was given. */
+  readonly publicOrigin: string
   /** The issuer whose tokens the API accepts. */
   readonly issuer: string
   readonly audience: string
   readonly verifier: JwtVerifier
   /** Checks opaque tokens; `undefined` when only JWTs are accepted. */
   readonly introspector: Introspector | undefined
+  /**
+   * Where the protected resource metadata is (RFC 9728 §3.1), as challenges name it;
+   * `undefined` when the audience cannot name a resource (an https URL, or http on localhost),
+   * and then none is served.
+   */
+  readonly resourceMetadataUrl: string | undefined
   /** Tokens of the local issuer; `undefined` with a real issuer. */
   readonly tokens: DemoTokens | undefined
+  /** The local issuer's DPoP-bound token and proof; `undefined` with a real issuer. */
+  readonly dpop: DemoDpop | undefined
   /** Lifetime of the minted tokens, in seconds. */
   readonly tokenLifetimeSec: number
   /** Stops the API and the local issuer. */
@@ -55,12 +92,13 @@ export interface RunningPetstore {
 
 /** `sub` of the minted tokens: the person an adoption is recorded for. */
 export const DEMO_SUBJECT = 'alice'
-const DEFAULT_AUDIENCE = 'https://api.petstore.test'
 const TOKEN_LIFETIME_SEC = 3_600
 
 /**
  * Starts the PetStore API, and a local test issuer on 127.0.0.1 with freshly minted tokens
- * (JWTs, and an opaque token the API introspects) unless `issuer` names a real one.
+ * (JWTs, an opaque token the API introspects, and a DPoP-bound token with its proof) unless
+ * `issuer` names a real one. The API accepts DPoP-bound tokens in mixed mode and serves its
+ * protected resource metadata.
  *
  * @example
  * const petstore = await startPetstore({ port: 0 })
@@ -71,39 +109,75 @@ export async function startPetstore(options: PetstoreStartOptions = {}): Promise
   if (options.issuer === undefined && options.introspectionClient !== undefined) {
     throw new TypeError('petstore: introspectionClient needs issuer; the local issuer has its own')
   }
-  const audience = options.audience ?? DEFAULT_AUDIENCE
-  const host = options.host ?? '127.0.0.1'
-  const local = options.issuer === undefined ? await startLocalIssuer(audience) : undefined
-  const issuer = options.issuer ?? local?.issuer ?? ''
+  const givenOrigin = originOf(options.publicOrigin)
+  // Listen first: with port 0 the origin, which the local issuer's tokens and the DPoP
+  // proof name, is known only then.
+  const api = await listen(options.port ?? 3000, options.host ?? '127.0.0.1')
+  const publicOrigin = givenOrigin ?? api.url
+  const audience = options.audience ?? publicOrigin
+  let local: LocalIssuer | undefined
   try {
+    if (options.issuer === undefined) local = await startLocalIssuer(audience, publicOrigin)
+    const issuer = options.issuer ?? local?.issuer ?? ''
     const verifier = createJwtVerifier({ issuer, audience })
     const introspector = introspectorFor(issuer, audience, local?.running, options)
-    const app = createPetstoreApp({
-      jwt: { verifier },
-      ...(introspector === undefined ? {} : { introspection: introspector }),
-      ...(options.logError === undefined ? {} : { logError: options.logError }),
-    })
-    const server = await listen(createServer(app), options.port ?? 3000, host)
-    const { port } = server.address() as AddressInfo
+    const resourceMetadataUrl = metadataUrlOf(audience)
+    api.serve(
+      createPetstoreApp({
+        jwt: { verifier },
+        ...(introspector === undefined ? {} : { introspection: introspector }),
+        dpop: { publicOrigin },
+        ...(resourceMetadataUrl === undefined
+          ? {}
+          : { resourceMetadata: { resource: audience, authorization_servers: [issuer] } }),
+        ...(options.logError === undefined ? {} : { logError: options.logError }),
+      }),
+    )
+    const running = local?.running
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url: api.url,
+      publicOrigin,
       issuer,
       audience,
       verifier,
       introspector,
+      resourceMetadataUrl,
       tokens: local?.tokens,
+      dpop: local?.dpop,
       tokenLifetimeSec: TOKEN_LIFETIME_SEC,
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeAllConnections()
-        })
-        await local?.running.close()
+        await api.close()
+        await running?.close()
       },
     }
   } catch (error) {
+    await api.close()
     await local?.running.close()
     throw error
+  }
+}
+
+/** The origin of `publicOrigin`; a `TypeError` when it is not an http(s) origin. */
+function originOf(publicOrigin: string | undefined): string | undefined {
+  if (publicOrigin === undefined) return undefined
+  const origin = httpOriginOf(publicOrigin)
+  if (origin === undefined) {
+    throw new TypeError(
+      'petstore: publicOrigin must be an http(s) origin without a path, such as https://api.example.com',
+    )
+  }
+  return origin
+}
+
+/**
+ * Where the metadata of `audience` is, or `undefined` when the audience cannot be a resource
+ * identifier (RFC 9728 §1.2: an https URL without query or fragment; http on localhost).
+ */
+function metadataUrlOf(audience: string): string | undefined {
+  try {
+    return protectedResourceMetadataUrl(audience)
+  } catch {
+    return undefined
   }
 }
 
@@ -142,10 +216,19 @@ function introspectorFor(
   })
 }
 
-/** Starts a test issuer on 127.0.0.1 and mints one token per scope set, and an opaque one. */
-async function startLocalIssuer(
-  audience: string,
-): Promise<{ issuer: string; running: RunningIssuer; tokens: DemoTokens }> {
+/** A started local issuer and what it minted. */
+interface LocalIssuer {
+  readonly issuer: string
+  readonly running: RunningIssuer
+  readonly tokens: DemoTokens
+  readonly dpop: DemoDpop
+}
+
+/**
+ * Starts a test issuer on 127.0.0.1 and mints one token per scope set, an opaque one, and a
+ * DPoP-bound one with a proof for `POST <publicOrigin>/api/adoptions`.
+ */
+async function startLocalIssuer(audience: string, publicOrigin: string): Promise<LocalIssuer> {
   const testIssuer = await createTestIssuer({
     algorithms: ['RS256'],
     audience,
@@ -153,7 +236,8 @@ async function startLocalIssuer(
   })
   const running = await testIssuer.listen()
   try {
-    const mint = (scope: string): Promise<string> => testIssuer.sign({ sub: DEMO_SUBJECT, scope })
+    const mint = (scope: string, claims: Record<string, unknown> = {}): Promise<string> =>
+      testIssuer.sign({ sub: DEMO_SUBJECT, scope, ...claims })
     const tokens: DemoTokens = {
       'pets:read': await mint('pets:read'),
       'pets:write': await mint('pets:write'),
@@ -161,20 +245,50 @@ async function startLocalIssuer(
       // Issued after listen(), so its `iss` is the server's origin, like the JWTs'.
       opaque: testIssuer.issueOpaque({ sub: DEMO_SUBJECT, scope: 'pets:read' }),
     }
-    return { issuer: testIssuer.issuer, running, tokens }
+    const client = await createDpopClient()
+    const token = await mint('adoptions:create', { cnf: { jkt: client.jkt } })
+    const proof = await client.proof({
+      method: 'POST',
+      url: `${publicOrigin}/api/adoptions`,
+      accessToken: token,
+    })
+    return { issuer: testIssuer.issuer, running, tokens, dpop: { client, token, proof } }
   } catch (error) {
     await running.close()
     throw error
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<Server> {
+/** An HTTP server that listens before it has its app: 503 until `serve(app)`. */
+interface PendingServer {
+  readonly url: string
+  serve(app: RequestListener): void
+  close(): Promise<void>
+}
+
+async function listen(port: number, host: string): Promise<PendingServer> {
+  let handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'Retry-After': '1', 'Content-Length': 0 }).end()
+  }
+  const server: Server = createServer((req, res) => handler(req, res))
   server.keepAliveTimeout = 5_000
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
       server.off('error', reject)
-      resolve(server)
+      resolve()
     })
   })
+  const address = server.address() as AddressInfo
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    serve(app) {
+      handler = app
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
 }

@@ -66,9 +66,24 @@ describe('main.ts', () => {
         child.stdout.on('data', check)
         void exited.then(() => reject(new Error(`exited early: ${stderr}`)))
       })
+      // Runs each printed command once: the DPoP proof among them works only once.
       const results = await runPrintedCommands(stdout)
-      expect(results.length).toBe(7)
+      expect(results.length).toBe(9)
       for (const [expected, actual] of results) expect(actual).toBe(expected)
+      const dpopCommand = /^# expect 201: .*DPoP-bound.*\n(curl .*)$/m.exec(stdout)?.[1] ?? ''
+      const { headers } = parseCurl(dpopCommand)
+      expect(headers.authorization).toMatch(/^DPoP ey/)
+      expect(headers.dpop).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
+      expect(stdout).toContain('# DPoP (RFC 9449)')
+      // The metadata names the API as the resource and the local issuer as its server.
+      const origin = /^PetStore API listening on (\S+)$/m.exec(stdout)?.[1]
+      const issuer = /^Local test issuer on (\S+) /m.exec(stdout)?.[1]
+      const metadataCommand = /^# expect 200: .*metadata.*\n(curl .*)$/m.exec(stdout)?.[1] ?? ''
+      const metadata = await fetch(parseCurl(metadataCommand).url)
+      expect(await metadata.json()).toMatchObject({
+        resource: origin,
+        authorization_servers: [issuer],
+      })
       // The opaque token's line is among them, and its token is not a JWT.
       const opaque = /^# expect 200: .*opaque.*\ncurl .*Bearer ([^"]+)"$/m.exec(stdout)?.[1]
       expect(opaque).toMatch(/^[\w-]{20,}$/)
@@ -92,14 +107,113 @@ describe('startPetstore', () => {
     const petstore = await startPetstore({ port: 0 })
     try {
       expect(petstore.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const results = await runPrintedCommands(
-        formatCurlExamples(curlExamples(petstore.url, petstore.tokens)),
-      )
-      expect(results.map(([, actual]) => actual)).toEqual([200, 200, 201, 201, 200, 403, 401])
+      const results = await runPrintedCommands(formatCurlExamples(curlExamples(petstore)))
+      expect(results.map(([, actual]) => actual)).toEqual([
+        200, 200, 201, 201, 200, 403, 401, 201, 200,
+      ])
       expect(petstore.introspector).toBeDefined()
     } finally {
       await petstore.close()
     }
+  })
+
+  it("mints for the API's own origin, and serves metadata naming it and the local issuer", async () => {
+    const petstore = await startPetstore({ port: 0 })
+    try {
+      expect(petstore.publicOrigin).toBe(petstore.url)
+      expect(petstore.audience).toBe(petstore.url)
+      expect(petstore.resourceMetadataUrl).toBe(
+        `${petstore.url}/.well-known/oauth-protected-resource`,
+      )
+      const res = await fetch(petstore.resourceMetadataUrl ?? '')
+      expect(await res.json()).toMatchObject({
+        resource: petstore.url,
+        authorization_servers: [petstore.issuer],
+      })
+      const refused = await fetch(`${petstore.url}/api/pets`)
+      expect(refused.headers.get('www-authenticate')).toContain(
+        `resource_metadata="${petstore.resourceMetadataUrl}"`,
+      )
+    } finally {
+      await petstore.close()
+    }
+  })
+
+  it('accepts its DPoP token with the printed proof once, and with fresh proofs after', async () => {
+    const petstore = await startPetstore({ port: 0 })
+    try {
+      const { token, proof, client } = petstore.dpop ?? expect.fail('no DPoP demo')
+      const adopt = (dpopProof: string, petId: number): Promise<Response> =>
+        fetch(`${petstore.url}/api/adoptions`, {
+          method: 'POST',
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: dpopProof,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ petId }),
+        })
+      expect((await adopt(proof, 2)).status).toBe(201)
+      const replay = await adopt(proof, 1)
+      expect(replay.status).toBe(401)
+      expect(await replay.json()).toEqual({
+        error: 'invalid_dpop_proof',
+        error_description: 'The DPoP proof was already used',
+      })
+      const url = `${petstore.url}/api/adoptions`
+      const fresh = await client.proof({ method: 'POST', url, accessToken: token })
+      expect((await adopt(fresh, 1)).status).toBe(201)
+    } finally {
+      await petstore.close()
+    }
+  })
+
+  it('makes its DPoP proof and audience for the public origin it is given', async () => {
+    const publicOrigin = 'https://petstore.example.com'
+    const petstore = await startPetstore({ port: 0, publicOrigin: `${publicOrigin}/` })
+    try {
+      expect(petstore.publicOrigin).toBe(publicOrigin)
+      expect(petstore.audience).toBe(publicOrigin)
+      expect(petstore.resourceMetadataUrl).toBe(
+        `${publicOrigin}/.well-known/oauth-protected-resource`,
+      )
+      const { token, proof } = petstore.dpop ?? expect.fail('no DPoP demo')
+      const claims = JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString())
+      expect(claims.htu).toBe(`${publicOrigin}/api/adoptions`)
+      // What a proxy for the public origin forwards to the listening address.
+      const res = await fetch(`${petstore.url}/api/adoptions`, {
+        method: 'POST',
+        headers: {
+          authorization: `DPoP ${token}`,
+          dpop: proof,
+          'content-type': 'application/json',
+        },
+        body: '{"petId":2}',
+      })
+      expect(res.status).toBe(201)
+    } finally {
+      await petstore.close()
+    }
+  })
+
+  it('serves no metadata when the audience cannot name a resource', async () => {
+    const petstore = await startPetstore({ port: 0, audience: 'urn:petstore' })
+    try {
+      expect(petstore.resourceMetadataUrl).toBeUndefined()
+      const res = await fetch(`${petstore.url}/.well-known/oauth-protected-resource`)
+      expect(res.status).toBe(404)
+      expect(formatCurlExamples(curlExamples(petstore))).not.toContain('.well-known')
+    } finally {
+      await petstore.close()
+    }
+  })
+
+  it('throws a TypeError, before listening, when publicOrigin has a path', async () => {
+    const before = listeningServers()
+    await expect(
+      startPetstore({ port: 0, publicOrigin: 'https://api.example.com/petstore' }),
+    ).rejects.toThrow(/^petstore: publicOrigin must be an http\(s\) origin without a path/)
+    expect(listeningServers()).toBe(before)
   })
 
   it('accepts the tokens of the issuer it is given, and mints none', async () => {
@@ -195,10 +309,30 @@ describe('createPetstoreApp', () => {
 })
 
 describe('curlExamples', () => {
+  const realIssuer = {
+    publicOrigin: 'https://api.example.com',
+    tokens: undefined,
+    dpop: undefined,
+    resourceMetadataUrl: undefined,
+  }
+
   it('reads the token from $TOKEN and promises no status when no tokens were minted', () => {
-    const text = formatCurlExamples(curlExamples('http://127.0.0.1:3000', undefined))
+    const text = formatCurlExamples(curlExamples(realIssuer))
     expect(text).toContain('-H "Authorization: Bearer $TOKEN"')
     expect(text).not.toContain('expect')
+    expect(text).not.toContain('DPoP')
+  })
+
+  it('fetches the metadata at the public origin, at the path of its URL', () => {
+    const text = formatCurlExamples(
+      curlExamples({
+        ...realIssuer,
+        resourceMetadataUrl: 'https://api.example.com/.well-known/oauth-protected-resource/v1',
+      }),
+    )
+    expect(text).toContain(
+      '\ncurl -i https://api.example.com/.well-known/oauth-protected-resource/v1\n',
+    )
   })
 })
 
@@ -224,8 +358,23 @@ describe('readConfig', () => {
   })
 
   it('treats empty variables as unset', () => {
-    expect(readConfig({ PORT: '', ISSUER: ' ', AUDIENCE: '' })).toEqual({})
+    expect(readConfig({ PORT: '', ISSUER: ' ', AUDIENCE: '', PUBLIC_ORIGIN: '' })).toEqual({})
   })
+
+  it('reads PUBLIC_ORIGIN as an origin, without a trailing slash', () => {
+    expect(readConfig({ PUBLIC_ORIGIN: 'https://api.example.com/' })).toEqual({
+      publicOrigin: 'https://api.example.com',
+    })
+  })
+
+  it.each(['api.example.com', 'ftp://api.example.com', 'https://api.example.com/v1'])(
+    'throws a message naming PUBLIC_ORIGIN for PUBLIC_ORIGIN=%s',
+    (value) => {
+      expect(() => readConfig({ PUBLIC_ORIGIN: value })).toThrow(
+        /^PUBLIC_ORIGIN must be the origin clients call, such as https:\/\/api\.example\.com/,
+      )
+    },
+  )
 
   it.each(['abc', '-1', '70000', '80.5'])('throws a message naming PORT for PORT=%s', (port) => {
     expect(() => readConfig({ PORT: port })).toThrow(/^PORT must be a port number/)
