@@ -1,1 +1,13 @@
-export {}
+export { createPinoHooks } from './pino-hooks.js'
+export { PINO_REDACT_PATHS } from './pino-redact-paths.js'
+export { createPinoRedaction } from './pino-redaction.js'
+export { createPinoSerializers } from './pino-serializers.js'
+export { createRedactor, redact } from './redactor.js'
+export { requestLogger } from './request-logger.js'
+export { SENSITIVE_KEYS } from './sensitive-keys.js'
+
+export type { PinoHooks } from './pino-hooks.js'
+export type { PinoRedaction } from './pino-redaction.js'
+export type { PinoSerializers } from './pino-serializers.js'
+export type { Redactor, RedactorOptions } from './redactor.js'
+export type { LoggerLike, RequestLogEntry, RequestLoggerOptions } from './request-logger.js'
