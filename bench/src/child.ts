@@ -12,9 +12,13 @@ export function pinning(): boolean {
   return canPin
 }
 
-/** Extra Node flags for children, e.g. `--cpu-prof`; the tsx and condition flags are always passed. */
+/**
+ * Where a child runs: on `core` when given (and pinning is possible), else anywhere until
+ * {@link pin} moves it; `nodeFlags` are extra Node flags such as `--cpu-prof` (the tsx and
+ * condition flags are always passed).
+ */
 export interface ChildOptions {
-  readonly core: number
+  readonly core?: number
   readonly nodeFlags?: readonly string[]
 }
 
@@ -29,10 +33,21 @@ export function startChild(
 ): ChildProcess {
   const script = fileURLToPath(new URL(file, import.meta.url))
   const node = [...process.execArgv, ...(options.nodeFlags ?? []), script, ...args]
-  const [command, argv] = canPin
-    ? ['taskset', ['-c', String(options.core), process.execPath, ...node]]
-    : [process.execPath, node]
+  const [command, argv] =
+    canPin && options.core !== undefined
+      ? ['taskset', ['-c', String(options.core), process.execPath, ...node]]
+      : [process.execPath, node]
   return spawn(command, argv, { cwd: BENCH_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+}
+
+/**
+ * Pins a running child (every thread of it) to `core` when `taskset` exists: children that
+ * start at the same time load their code on every core, then go to their own.
+ */
+export function pin(child: ChildProcess, core: number): void {
+  if (!canPin || child.pid === undefined) return
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(child.pid)])
+  if (result.status !== 0) throw new Error(`bench: taskset could not pin child ${child.pid}`)
 }
 
 /** Messages between the runner and its children carry a `type`. */

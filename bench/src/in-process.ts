@@ -3,12 +3,7 @@
 import { Bench } from 'tinybench'
 import { childChannel } from './child.js'
 import { buildTasks } from './in-process-tasks.js'
-import type {
-  InProcessResultMessage,
-  InProcessRow,
-  InProcessSettings,
-  StartMessage,
-} from './protocol.js'
+import type { InProcessResultMessage, InProcessRow, StartMessage } from './protocol.js'
 import { rotate } from './report.js'
 
 /** CPU time of this process (all its threads, user and system), in ms. */
@@ -17,8 +12,13 @@ function cpuNow(): number {
   return (user + system) / 1000
 }
 
-async function runInProcess(settings: InProcessSettings): Promise<InProcessRow[]> {
-  const tasks = await buildTasks(settings.poolSize)
+async function runInProcess({
+  settings,
+  config,
+  jwks,
+  pools,
+}: StartMessage): Promise<InProcessRow[]> {
+  const tasks = await buildTasks(config, jwks, pools)
   const samples = new Map<string, number[]>(tasks.map((task) => [task.id, []]))
   for (let rep = 0; rep < settings.repetitions; rep++) {
     const bench = new Bench({
@@ -29,7 +29,7 @@ async function runInProcess(settings: InProcessSettings): Promise<InProcessRow[]
       throws: true,
     })
     // A different task goes first in each repetition, so drift and warm-up are shared out.
-    for (const task of rotate(tasks, rep * 4)) bench.add(task.id, task.fn)
+    for (const task of rotate(tasks, rep * 7)) bench.add(task.id, task.fn)
     await bench.run()
     for (const task of tasks) {
       const latencyMs = bench.getTask(task.id)?.result?.latency.mean ?? Number.NaN
@@ -40,7 +40,7 @@ async function runInProcess(settings: InProcessSettings): Promise<InProcessRow[]
 }
 
 const channel = childChannel(30 * 60_000)
-channel.on<StartMessage>('start', async ({ settings }) => {
-  const rows = await runInProcess(settings)
+channel.on<StartMessage>('start', async (start) => {
+  const rows = await runInProcess(start)
   channel.send({ type: 'result', rows } satisfies InProcessResultMessage)
 })

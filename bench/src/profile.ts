@@ -1,27 +1,31 @@
 // Runs one in-process task in a loop for a while, to be profiled:
 // node --conditions=development --import tsx --cpu-prof src/profile.ts RS256 unique 10
+// Tasks: ceiling, unique, hot, bad, or mw:<implementation> (mw:tokenguard, mw:jose, ...).
+import { mintTokens, startBenchIssuer } from './bench-issuer.js'
 import { buildTasks } from './in-process-tasks.js'
-import { IN_PROCESS_KINDS, type InProcessKind } from './protocol.js'
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 
 const [alg, kind, seconds = '10'] = process.argv.slice(2)
-if (
-  !BENCH_ALGORITHMS.includes(alg as BenchAlgorithm) ||
-  !IN_PROCESS_KINDS.includes(kind as InProcessKind)
-) {
+if (!BENCH_ALGORITHMS.includes(alg as BenchAlgorithm) || kind === undefined) {
   throw new Error(
-    `usage: src/profile.ts <${BENCH_ALGORITHMS.join('|')}> <${IN_PROCESS_KINDS.join('|')}> [seconds]`,
+    `usage: src/profile.ts <${BENCH_ALGORITHMS.join('|')}> <ceiling|unique|hot|bad|mw:<implementation>> [seconds]`,
   )
 }
-const [task] = (await buildTasks(200, [alg as BenchAlgorithm])).filter(
-  (candidate) => candidate.kind === kind,
-)
+const algorithms = [alg as BenchAlgorithm]
+const bench = await startBenchIssuer(algorithms)
+const { pools } = await mintTokens(bench, algorithms, 12_000, 1)
+const tasks = await buildTasks(bench.config, bench.issuer.jwks(), pools)
+const task = tasks.find((candidate) => candidate.kind === kind)
+if (task === undefined) {
+  throw new Error(`bench: no task "${kind}"; use one of ${tasks.map((t) => t.kind).join(', ')}`)
+}
 const cpuBefore = process.cpuUsage()
 const until = performance.now() + Math.min(Number(seconds), 120) * 1000
 let operations = 0
 while (performance.now() < until) {
-  for (let i = 0; i < 100; i++) await task!.fn()
-  operations += 100 * task!.batch
+  for (let i = 0; i < 100; i++) await task.fn()
+  operations += 100 * task.batch
 }
 const { user, system } = process.cpuUsage(cpuBefore)
 console.log(`${alg} ${kind}: ${Math.round(operations / ((user + system) / 1e6))} ops per CPU-s`)
+await bench.running.close()

@@ -55,14 +55,19 @@ export function formatScopeParam(scopes: readonly string[]): string {
 export function formatChallenge(scheme: string, params: ChallengeParams): string {
   if (!TOKEN.test(scheme)) throw new TypeError(`@tokenguard/core: invalid auth scheme "${scheme}"`)
   const parts: string[] = []
+  const written = new Set<string>()
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue
     if (!TOKEN.test(name)) {
       throw new TypeError(`@tokenguard/core: invalid challenge parameter name "${name}"`)
     }
+    // RFC 9110 §11.2: each parameter name appears once per challenge (case-insensitively).
+    const key = name.toLowerCase()
+    if (written.has(key)) continue
     const safe = name === 'scope' ? formatScopeParam([value]) : sanitizeChallengeValue(value)
     // RFC 6750 §3: a scope attribute holds at least one scope token.
     if (name === 'scope' && safe === '') continue
+    written.add(key)
     parts.push(`${name}="${safe}"`)
   }
   return parts.length === 0 ? scheme : `${scheme} ${parts.join(', ')}`

@@ -1,5 +1,6 @@
 import { randomUUID, type KeyObject } from 'node:crypto'
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { checkOptionNames } from '@tokenguard/core'
 import type { ClientAuthentication } from './options.js'
 
 /** What a client authentication adds to an introspection request. */
@@ -11,6 +12,12 @@ export interface ClientCredentials {
 const PACKAGE = '@tokenguard/introspect'
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const ASSERTION_LIFETIME_SEC = 60
+const CLIENT_AUTH_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
+  client_secret_basic: ['method', 'clientId', 'clientSecret'],
+  client_secret_post: ['method', 'clientId', 'clientSecret'],
+  bearer: ['method', 'token'],
+  private_key_jwt: ['method', 'clientId', 'privateKey', 'alg', 'kid', 'audience'],
+}
 
 /**
  * Checks a {@link ClientAuthentication} at start-up and returns the function that makes
@@ -29,6 +36,8 @@ export function createClientCredentials(
   if (auth === null || typeof auth !== 'object') {
     throw new TypeError(`${PACKAGE}: clientAuth is required: { method, ... }`)
   }
+  const names = CLIENT_AUTH_OPTION_NAMES[String(auth.method)]
+  if (names !== undefined) checkOptionNames(`${PACKAGE}: clientAuth`, auth, names)
   switch (auth.method) {
     case 'client_secret_basic': {
       requireStrings(auth, ['clientId', 'clientSecret'])

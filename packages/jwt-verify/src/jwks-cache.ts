@@ -1,4 +1,5 @@
 import {
+  checkOptionNames,
   createListeners,
   fetchJson,
   insecureUrlProblem,
@@ -84,6 +85,21 @@ export interface JwksCache {
 
 const PACKAGE = '@tokenguard/jwt-verify'
 const MINUTE_MS = 60_000
+const JWKS_OPTION_NAMES = [
+  'jwksUri',
+  'issuer',
+  'fetch',
+  'now',
+  'maxAgeMs',
+  'refreshAheadMs',
+  'cooldownMs',
+  'maxFetchesPerMinute',
+  'timeoutMs',
+  'maxResponseBytes',
+  'maxKeys',
+  'staleIfErrorMs',
+  'allowInsecureHttp',
+]
 const ERROR_BACKOFF_MS = 5_000
 
 /**
@@ -241,6 +257,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     refreshInBackground(age)
     const key = lookup(kid, alg)
     if (key !== undefined) return key
+    // A fetch under way may bring this key (a rotation seen by a slow refetch): share it.
+    if (inflight !== undefined) return afterFetch(kid, alg, inflight)
     // RFC 8725 §3.10 spirit: an unknown kid may be a rotated key, but a flood of them must
     // not turn into a flood of fetches: one per cooldown, within the budget.
     const cooled = now - lastAttemptAt >= config.cooldownMs
@@ -328,6 +346,7 @@ interface ResolvedJwksOptions {
 }
 
 function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
+  checkOptionNames(PACKAGE, options, JWKS_OPTION_NAMES)
   if (options.jwksUri === undefined && options.issuer === undefined) {
     throw new TypeError(`${PACKAGE}: give jwksUri, or issuer to discover it`)
   }
