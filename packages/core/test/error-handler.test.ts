@@ -7,7 +7,7 @@ import {
   type ErrorMiddleware,
   type Middleware,
 } from '@tokenguard/core'
-import { frameworks } from './support/frameworks.js'
+import { frameworks } from '../../../test/support/serve.js'
 
 const failWith =
   (err: unknown): Middleware =>

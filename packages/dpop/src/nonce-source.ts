@@ -29,7 +29,7 @@ const PACKAGE = '@tokenguard/dpop'
  * and it rotates every `lifetimeSec`.
  *
  * @example
- * const nonces = createNonceSource({ secret: process.env.DPOP_NONCE_SECRET, lifetimeSec: 300 })
+ * const nonces = createNonceSource({ secret: nonceSecretFromYourVault, lifetimeSec: 300 })
  */
 export function createNonceSource(options: NonceOptions = {}): NonceSource {
   const lifetimeSec = options.lifetimeSec ?? 300

@@ -63,7 +63,7 @@ const PACKAGE = '@tokenguard/introspect'
  * const introspector = createIntrospector({
  *   issuer: 'https://login.example.com',
  *   audience: 'https://api.example.com',
- *   clientAuth: { method: 'client_secret_basic', clientId: 'api', clientSecret: process.env.SECRET! },
+ *   clientAuth: { method: 'client_secret_basic', clientId: 'api', clientSecret: secretFromYourVault },
  * })
  * const auth = await introspector.introspect(token)
  */
