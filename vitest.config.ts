@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
 // One run over the whole workspace. Packages resolve to their TypeScript sources through
-// the `development` export condition, so no build is needed before the tests.
+// our own `@tokenguard/source` export condition (never a name a user's tool sets), so no build is needed before the tests.
 export default defineConfig({
-  resolve: { conditions: ['development'] },
-  ssr: { resolve: { conditions: ['development'] } },
+  resolve: { conditions: ['@tokenguard/source'] },
+  ssr: { resolve: { conditions: ['@tokenguard/source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

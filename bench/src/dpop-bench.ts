@@ -1,6 +1,6 @@
 // DPoP cost per request, as a ratio to a plain Bearer request in the same run, and the
 // replay store's throughput in memory (and on Redis when redis-server is installed).
-// Run: node --conditions=development --import tsx bench/src/dpop-bench.ts [--full]
+// Run: node --conditions=@tokenguard/source --import tsx bench/src/dpop-bench.ts [--full]
 import { spawn, spawnSync } from 'node:child_process'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:net'

@@ -1,7 +1,7 @@
 // Flood: a million random and structurally valid garbage tokens against the PetStore example.
 // Not a timed benchmark: it checks that hostile input never hurts at scale.
 //
-//   cd bench && node --conditions=development --import tsx src/flood.ts [--count N]
+//   cd bench && node --conditions=@tokenguard/source --import tsx src/flood.ts [--count N]
 //     [--concurrency C] [--seed S]
 //
 // The server (PetStore with JWTs and introspected opaque tokens, and a local test issuer)

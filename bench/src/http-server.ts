@@ -1,5 +1,5 @@
 // One HTTP scenario's server, started by src/run.ts in its own process pinned to one core:
-// `node --conditions=development --import tsx src/http-server.ts <scenario id>`.
+// `node --conditions=@tokenguard/source --import tsx src/http-server.ts <scenario id>`.
 // The same Express 5 app and route for every scenario; only the middleware differs. It
 // listens on 127.0.0.1 only, and exits when the runner disconnects.
 import type { AddressInfo } from 'node:net'

@@ -1,5 +1,5 @@
 // Runs one in-process task in a loop for a while, to be profiled:
-// node --conditions=development --import tsx --cpu-prof src/profile.ts RS256 unique 10
+// node --conditions=@tokenguard/source --import tsx --cpu-prof src/profile.ts RS256 unique 10
 // Tasks: ceiling, unique, hot, bad, or mw:<implementation> (mw:tokenguard, mw:jose, ...).
 import { mintTokens, startBenchIssuer } from './bench-issuer.js'
 import { buildTasks } from './in-process-tasks.js'

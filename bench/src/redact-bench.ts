@@ -1,5 +1,5 @@
 // The redaction benchmark, run from bench/:
-//   node --conditions=development --import tsx src/redact-bench.ts [--full]
+//   node --conditions=@tokenguard/source --import tsx src/redact-bench.ts [--full]
 // 1. Cost per log line of @tokenguard/redact's pino integration as a ratio to pino's own path
 //    redaction, on the same objects, in the same run, and which secrets each lets through.
 // 2. The share of a request's CPU cost that requestLogger adds, against bare Express: in
@@ -282,7 +282,7 @@ log(
   `timing requests${pinning() ? ' (servers on CPU 0, load on CPU 1)' : ' (not pinned: no taskset or one core)'}...`,
 )
 const http = await timeRequests()
-const command = `node --conditions=development --import tsx src/redact-bench.ts${full ? ' --full' : ''}`
+const command = `node --conditions=@tokenguard/source --import tsx src/redact-bench.ts${full ? ' --full' : ''}`
 process.stdout.write(
   [
     `## Redaction (${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version})`,

@@ -1,5 +1,5 @@
 // One server of the request-logger benchmark, started by src/redact-bench.ts in its own
-// process: `node --conditions=development --import tsx src/redact-server.ts <scenario>`.
+// process: `node --conditions=@tokenguard/source --import tsx src/redact-server.ts <scenario>`.
 // It listens on 127.0.0.1 only, reports its CPU time on `stats`, and exits with the runner.
 import type { AddressInfo } from 'node:net'
 import { childChannel } from './child.js'

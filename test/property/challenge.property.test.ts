@@ -1,10 +1,10 @@
+import { OAuthError } from '@tokenguard/core'
 import {
   formatChallenge,
   formatScopeParam,
-  OAuthError,
   sanitizeChallengeValue,
   type ChallengeParams,
-} from '@tokenguard/core'
+} from '@tokenguard/core/internal'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { paramOf, parseChallenges } from '../conformance/support/challenge-parser.js'

@@ -1,4 +1,5 @@
-import { OAuthError, UpstreamError, type FetchLike } from '@tokenguard/core'
+import { OAuthError, type FetchLike } from '@tokenguard/core'
+import { UpstreamError } from '@tokenguard/core/internal'
 import { createIntrospector, parseIntrospectionResponse } from '@tokenguard/introspect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'

@@ -1,5 +1,6 @@
 import { OAuthError } from '@tokenguard/core'
-import { createJwksCache, createJwtVerifier, parseJwt } from '@tokenguard/jwt-verify'
+import { createJwksCache, createJwtVerifier } from '@tokenguard/jwt-verify'
+import { parseJwt } from '@tokenguard/jwt-verify/internal'
 import { createTestIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'

@@ -39,7 +39,7 @@ describe('main.ts', () => {
   it('prints curl commands that answer as printed, and stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--conditions=development', '--import', 'tsx', 'src/main.ts'],
+      ['--conditions=@tokenguard/source', '--import', 'tsx', 'src/main.ts'],
       {
         cwd: EXAMPLE_DIR,
         env: { ...process.env, PORT: '0', HOST: '', ISSUER: '', AUDIENCE: '', NODE_OPTIONS: '' },

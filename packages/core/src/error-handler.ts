@@ -1,5 +1,5 @@
-import type { ChallengeParams } from './challenge.js'
-import { checkOptionNames } from './check-options.js'
+import type { ChallengeParams } from './internal/challenge.js'
+import { checkOptionNames } from './internal/check-options.js'
 import type { ErrorMiddleware } from './middleware.js'
 import { OAuthError } from './oauth-error.js'
 import { publicUrlProblem } from './internal/public-url.js'

@@ -1,4 +1,4 @@
-import { formatChallenge, formatScopeParam, type ChallengeParams } from './challenge.js'
+import { formatChallenge, formatScopeParam, type ChallengeParams } from './internal/challenge.js'
 
 const DEFAULT_RETRY_AFTER_SEC = 5
 // Challenge parameters the error writes itself, so the header always matches the body.

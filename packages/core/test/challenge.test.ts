@@ -1,11 +1,11 @@
 import { validateHeaderValue } from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { OAuthError } from '@tokenguard/core'
 import {
-  OAuthError,
   formatChallenge,
   formatScopeParam,
   sanitizeChallengeValue,
-} from '@tokenguard/core'
+} from '@tokenguard/core/internal'
 
 // RFC 9110 §11.6.1 with RFC 6750 §3 values: every quoted-string holds only the allowed
 // characters, so no value can close its quotes, escape, or split the header.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkOptionNames } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 
 describe('checkOptionNames', () => {
   const known = ['issuer', 'audience', 'clockToleranceSec'] as const

@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
-  checkOptionNames,
   createAuthContext,
   createMemoryStore,
   OAuthError,
-  sha256Base64url,
   type AccessTokenScheme,
   type AuthContext,
   type Store,
   type TokenBinding,
 } from '@tokenguard/core'
+import { checkOptionNames, sha256Base64url } from '@tokenguard/core/internal'
 import { createNonceSource, type NonceOptions } from './nonce-source.js'
 import { createRequestUrl } from './request-url.js'
 import { createProofVerifier, DEFAULT_DPOP_ALGORITHMS } from './verify-proof.js'

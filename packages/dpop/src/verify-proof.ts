@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { OAuthError, type OAuthErrorReason } from '@tokenguard/core'
-import { parseJwt, prepareKey, verifyAsymmetric, type PreparedKey } from '@tokenguard/jwt-verify'
+import { type PreparedKey } from '@tokenguard/jwt-verify'
+import { parseJwt, prepareKey, verifyAsymmetric } from '@tokenguard/jwt-verify/internal'
 import { LRUCache } from 'lru-cache'
 import { jwkThumbprint } from './jwk-thumbprint.js'
 

@@ -1,10 +1,9 @@
+import { type BearerMiddlewareOptions, type Middleware } from '@tokenguard/core'
 import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
-  type BearerMiddlewareOptions,
-  type Middleware,
-} from '@tokenguard/core'
+} from '@tokenguard/core/internal'
 import { createIntrospector, type Introspector } from './introspector.js'
 import { INTROSPECTOR_OPTION_NAMES, type IntrospectorOptions } from './options.js'
 

@@ -1,11 +1,9 @@
+import { type AuthContext, type BearerMiddlewareOptions, type Middleware } from '@tokenguard/core'
 import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
-  type AuthContext,
-  type BearerMiddlewareOptions,
-  type Middleware,
-} from '@tokenguard/core'
+} from '@tokenguard/core/internal'
 import type { Introspector } from './introspector.js'
 
 /** Anything that verifies JWT access tokens, such as `createJwtVerifier()` of `@tokenguard/jwt-verify`. */

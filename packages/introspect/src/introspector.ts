@@ -1,19 +1,21 @@
 import {
-  checkOptionNames,
   createAuthContext,
-  createListeners,
   createMemoryStore,
-  discoverMetadata,
-  fetchJson,
-  insecureUrlProblem,
-  metadataUrl,
   OAuthError,
-  sha256Base64url,
-  UpstreamError,
   type AuthContext,
   type FetchLike,
   type Store,
 } from '@tokenguard/core'
+import {
+  checkOptionNames,
+  createListeners,
+  discoverMetadata,
+  fetchJson,
+  insecureUrlProblem,
+  metadataUrl,
+  sha256Base64url,
+  UpstreamError,
+} from '@tokenguard/core/internal'
 import { createClientCredentials } from './client-auth.js'
 import { checkIntrospectedClaims, type ClaimRules } from './internal/check-claims.js'
 import {

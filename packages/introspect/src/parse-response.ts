@@ -1,4 +1,4 @@
-import { UpstreamError } from '@tokenguard/core'
+import { UpstreamError } from '@tokenguard/core/internal'
 
 /** An introspection response whose shape has been checked (RFC 7662 §2.2). */
 export type IntrospectionResponse =

@@ -1,10 +1,9 @@
+import { type BearerMiddlewareOptions, type Middleware } from '@tokenguard/core'
 import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
-  type BearerMiddlewareOptions,
-  type Middleware,
-} from '@tokenguard/core'
+} from '@tokenguard/core/internal'
 import { VERIFIER_OPTION_NAMES, type JwtVerifierOptions } from './options.js'
 import { createJwtVerifier, fastPathOf, type JwtVerifier } from './verifier.js'
 

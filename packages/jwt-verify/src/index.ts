@@ -1,9 +1,5 @@
-export { discoverJwksUri } from './discovery.js'
 export { jwtBearer } from './express.js'
-export { isCanonicalBase64url, parseJwt } from './parse-jwt.js'
 export { createJwksCache } from './jwks-cache.js'
-export { prepareKey } from './prepared-key.js'
-export { verifyAsymmetric, verifyHmac } from './verify-signature.js'
 export { createJwtVerifier } from './verifier.js'
 
 export type { JwtBearerOptions } from './express.js'
@@ -25,6 +21,5 @@ export type {
   JwtVerifierOptions,
   SymmetricAlgorithm,
 } from './options.js'
-export type { ParsedJwt } from './parse-jwt.js'
-export type { PreparedKey, PublicJwk } from './prepared-key.js'
+export type { PreparedKey, PublicJwk } from './internal/prepared-key.js'
 export type { JwtVerifier } from './verifier.js'

@@ -1,14 +1,13 @@
+import { OAuthError, type FetchLike } from '@tokenguard/core'
 import {
   checkOptionNames,
   createListeners,
   fetchJson,
   insecureUrlProblem,
-  OAuthError,
   UpstreamError,
-  type FetchLike,
-} from '@tokenguard/core'
-import { discoverJwksUri } from './discovery.js'
-import { prepareKey, type PreparedKey, type PublicJwk } from './prepared-key.js'
+} from '@tokenguard/core/internal'
+import { discoverJwksUri } from './internal/discovery.js'
+import { prepareKey, type PreparedKey, type PublicJwk } from './internal/prepared-key.js'
 import { refusal } from './internal/refusal.js'
 
 /** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */

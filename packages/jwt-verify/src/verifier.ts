@@ -1,12 +1,12 @@
 import { createAuthContext, type AuthContext } from '@tokenguard/core'
 import { LRUCache } from 'lru-cache'
-import { parseJwt, type ParsedJwt } from './parse-jwt.js'
+import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
 import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
 import { validateClaims } from './internal/validate-claims.js'
-import { verifyAsymmetric, verifyHmac } from './verify-signature.js'
+import { verifyAsymmetric, verifyHmac } from './internal/verify-signature.js'
 import type { JwksCache } from './jwks-cache.js'
 import type { JwtVerifierOptions } from './options.js'
-import type { PreparedKey } from './prepared-key.js'
+import type { PreparedKey } from './internal/prepared-key.js'
 import { refusal } from './internal/refusal.js'
 
 /** Verifies JWT access tokens. Build one per app and share it. */

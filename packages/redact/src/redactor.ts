@@ -1,4 +1,4 @@
-import { checkOptionNames } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 import { createMask } from './internal/censor.js'
 import { compileKeyClassifier } from './internal/key-kinds.js'
 import { compilePaths } from './internal/paths.js'

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
-import { checkOptionNames, type Middleware } from '@tokenguard/core'
+import { type Middleware } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 import { buildEntry } from './internal/request-log-entry.js'
 import { readRequestId } from './internal/request-id.js'
 import { resolveOptions } from './internal/request-logger-options.js'

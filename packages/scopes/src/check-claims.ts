@@ -1,9 +1,5 @@
-import {
-  OAuthError,
-  type AccessTokenClaims,
-  type AuthContext,
-  type ChallengeParams,
-} from '@tokenguard/core'
+import { OAuthError, type AccessTokenClaims, type AuthContext } from '@tokenguard/core'
+import { type ChallengeParams } from '@tokenguard/core/internal'
 import { isAuthContext } from './internal/auth.js'
 import { matchClaims, validateClaimMatch } from './internal/match-claims.js'
 import { challengeOf, type ScopeCheckOptions } from './options.js'

@@ -1,4 +1,5 @@
-import { OAuthError, type AuthContext, type ChallengeParams } from '@tokenguard/core'
+import { OAuthError, type AuthContext } from '@tokenguard/core'
+import { type ChallengeParams } from '@tokenguard/core/internal'
 import { isAuthContext } from './internal/auth.js'
 import { validateScopes } from './internal/validate-scopes.js'
 import { challengeOf, type ScopeCheckOptions } from './options.js'

@@ -2,9 +2,9 @@ import {
   OAuthError,
   type AccessTokenClaims,
   type AuthContext,
-  type ChallengeParams,
   type UserAuthenticationRequirement,
 } from '@tokenguard/core'
+import { type ChallengeParams } from '@tokenguard/core/internal'
 import { isAuthContext } from './internal/auth.js'
 import {
   validateUserAuthentication,

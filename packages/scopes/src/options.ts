@@ -1,4 +1,4 @@
-import { checkOptionNames, type ChallengeParams } from '@tokenguard/core'
+import { checkOptionNames, type ChallengeParams } from '@tokenguard/core/internal'
 
 /** Options of the scope and claim checks and of {@link createScopeGuards}. */
 export interface ScopeCheckOptions {

@@ -1,4 +1,5 @@
-import { sha256Base64url, type Store } from '@tokenguard/core'
+import { type Store } from '@tokenguard/core'
+import { sha256Base64url } from '@tokenguard/core/internal'
 import { callRedis } from './internal/call-redis.js'
 import { decodeJson, encodeJson } from './internal/json-value.js'
 import { PACKAGE } from './internal/package-name.js'

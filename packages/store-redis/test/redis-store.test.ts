@@ -1,4 +1,4 @@
-import { sha256Base64url } from '@tokenguard/core'
+import { sha256Base64url } from '@tokenguard/core/internal'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   connectRedis,

@@ -127,7 +127,7 @@ describe('the tokenguard-test-issuer bin', () => {
     await writeFile(config, JSON.stringify(CONFIG))
     const child = spawn(
       process.execPath,
-      ['--conditions=development', '--import', tsxLoader(), CLI, '--config', config],
+      ['--conditions=@tokenguard/source', '--import', tsxLoader(), CLI, '--config', config],
       { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let out = ''

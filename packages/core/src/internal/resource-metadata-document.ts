@@ -1,4 +1,4 @@
-import { checkOptionNames } from '../check-options.js'
+import { checkOptionNames } from './check-options.js'
 import type { ProtectedResourceMetadataOptions } from '../protected-resource-metadata.js'
 import { publicUrlProblem } from './public-url.js'
 

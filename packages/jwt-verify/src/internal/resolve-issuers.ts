@@ -1,5 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto'
-import { checkOptionNames, insecureUrlProblem } from '@tokenguard/core'
+import { checkOptionNames, insecureUrlProblem } from '@tokenguard/core/internal'
 import { createJwksCache, type JwksCache } from '../jwks-cache.js'
 import {
   ISSUER_OPTION_NAMES,

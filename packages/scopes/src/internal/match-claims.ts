@@ -1,4 +1,5 @@
-import { checkOptionNames, type AccessTokenClaims } from '@tokenguard/core'
+import { type AccessTokenClaims } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 import type { ClaimValue } from '../check-claims.js'
 
 /** A `ClaimMatch` once validated: entries copied, so later edits change nothing. */

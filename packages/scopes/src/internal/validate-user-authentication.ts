@@ -1,4 +1,4 @@
-import { checkOptionNames } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 import type { UserAuthenticationOptions } from '../check-user-authentication.js'
 
 const DEFAULT_CLOCK_TOLERANCE_SEC = 5

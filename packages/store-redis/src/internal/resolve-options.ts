@@ -1,4 +1,4 @@
-import { checkOptionNames } from '@tokenguard/core'
+import { checkOptionNames } from '@tokenguard/core/internal'
 import { REDIS_STORE_OPTION_NAMES, type RedisStoreOptions } from '../options.js'
 import type { RedisClientLike } from '../redis-client-like.js'
 import { PACKAGE } from './package-name.js'

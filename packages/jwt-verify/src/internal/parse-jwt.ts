@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import type { OAuthError } from '@tokenguard/core'
-import { refusal } from './internal/refusal.js'
+import { refusal } from './refusal.js'
 
 /** A JWS in compact form, split and decoded but not yet verified. */
 export interface ParsedJwt {

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http'
-import type { AuthContext } from './auth-context.js'
+import type { AuthContext } from '../auth-context.js'
 import {
   extractBearerToken,
   type AccessTokenScheme,
   type TokenExtractionOptions,
-} from './extract-token.js'
-import type { Middleware } from './middleware.js'
-import { OAuthError } from './oauth-error.js'
-import type { TokenBinding } from './token-binding.js'
+} from '../extract-token.js'
+import type { Middleware } from '../middleware.js'
+import { OAuthError } from '../oauth-error.js'
+import type { TokenBinding } from '../token-binding.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>

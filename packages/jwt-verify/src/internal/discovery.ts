@@ -1,4 +1,4 @@
-import { discoverMetadata, metadataUrl, type DiscoveryOptions } from '@tokenguard/core'
+import { discoverMetadata, metadataUrl, type DiscoveryOptions } from '@tokenguard/core/internal'
 
 /**
  * Finds an issuer's `jwks_uri` from its metadata (OpenID Connect Discovery, then RFC 8414),

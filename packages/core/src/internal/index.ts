@@ -1,0 +1,21 @@
+/**
+ * `@tokenguard/core/internal`: what the tokenguard packages share with each other. Not a
+ * public API: names and signatures change in any release, without a major version. Import
+ * from `@tokenguard/core` instead.
+ *
+ * @packageDocumentation
+ */
+export { BEARER_MIDDLEWARE_OPTION_NAMES, createBearerMiddleware } from './bearer-middleware.js'
+export { formatChallenge, formatScopeParam, sanitizeChallengeValue } from './challenge.js'
+export { checkOptionNames } from './check-options.js'
+export { discoverMetadata, metadataUrl, metadataUrls } from './discover-metadata.js'
+export { fetchJson, UpstreamError } from './fetch-json.js'
+export { createListeners } from './listeners.js'
+export { sha256Base64url } from './sha256.js'
+export { insecureUrlProblem } from './url-policy.js'
+
+export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'
+export type { ChallengeParams } from './challenge.js'
+export type { DiscoveryOptions } from './discover-metadata.js'
+export type { FetchLike, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
+export type { Listeners } from './listeners.js'
