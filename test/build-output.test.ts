@@ -26,11 +26,7 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     'parseScopes',
     'createMemoryStore',
   ],
-  '@tokenguard/jwt-verify': [
-    'createJwtVerifier',
-    'createJwksCache',
-    'jwtBearer',
-  ],
+  '@tokenguard/jwt-verify': ['createJwtVerifier', 'createJwksCache', 'jwtBearer'],
   '@tokenguard/scopes': ['requireScopes', 'requireAnyScope', 'requireClaims', 'checkScopes'],
   '@tokenguard/test-tokens': ['createTestIssuer'],
 }
