@@ -198,7 +198,7 @@ describe.each(introspectionFactories)('%s start-up checks', (_name, build) => {
     [
       'a zero timeout',
       { issuer: ISSUER, audience: AUDIENCE, clientAuth, timeoutMs: 0 },
-      `RangeError: ${INTROSPECT}: timeoutMs must be greater than 0`,
+      `RangeError: ${INTROSPECT}: timeoutMs must be a positive number, at most 2147483647`,
     ],
   ])(
     '[DESIGN-config-fail-fast] fails at start-up on %s, saying what to change',

@@ -196,13 +196,13 @@ describe('RFC 8725 §3.8–3.11: issuer, audience, untrusted headers, typing', (
 
   it('[RFC8725-3.9-audience] refuses a token without aud or for another audience, and accepts an aud array that names the API', async () => {
     expect(await refusal(await issuer.sign(read, { omit: ['aud'] }))).toBe(
-      '401 invalid_token wrong_audience',
+      '401 invalid_token audience_missing',
     )
     expect(await refusal(await issuer.sign({ ...read, aud: 'https://other.test' }))).toBe(
       '401 invalid_token wrong_audience',
     )
     expect(await refusal(await issuer.sign({ ...read, aud: [] }))).toBe(
-      '401 invalid_token wrong_audience',
+      '401 invalid_token audience_missing',
     )
     const many = await issuer.sign({ ...read, aud: ['https://other.test', issuer.audience] })
     expect((await api.get(many)).status).toBe(200)

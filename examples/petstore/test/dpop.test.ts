@@ -13,7 +13,7 @@ import { AUDIENCE, introspectionOptions, startIssuer, type LocalIssuer } from '.
 const PUBLIC_ORIGIN = AUDIENCE
 const ADOPTIONS_URL = `${PUBLIC_ORIGIN}/api/adoptions`
 const METADATA = `${AUDIENCE}/.well-known/oauth-protected-resource`
-const ALGS = 'ES256 ES384 ES512 EdDSA PS256 PS384 PS512 RS256 RS384 RS512'
+const ALGS = 'RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519'
 
 let local: LocalIssuer
 let client: DpopClient

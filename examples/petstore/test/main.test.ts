@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
-import { isJwtShaped } from '@tokenguard/introspect'
 import { createJwtVerifier } from '@tokenguard/jwt-verify'
 import { createPetstoreApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -87,7 +86,6 @@ describe('main.ts', () => {
       // The opaque token's line is among them, and its token is not a JWT.
       const opaque = /^# expect 200: .*opaque.*\ncurl .*Bearer ([^"]+)"$/m.exec(stdout)?.[1]
       expect(opaque).toMatch(/^[\w-]{20,}$/)
-      expect(isJwtShaped(opaque ?? '')).toBe(false)
     } finally {
       child.kill('SIGTERM')
     }

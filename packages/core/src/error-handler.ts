@@ -1,5 +1,5 @@
 import type { ChallengeParams } from './internal/challenge.js'
-import { checkOptionNames } from './internal/check-options.js'
+import { checkOptionNames, optionNames } from './internal/check-options.js'
 import type { ErrorMiddleware } from './middleware.js'
 import { OAuthError } from './oauth-error.js'
 import { publicUrlProblem } from './internal/public-url.js'
@@ -54,9 +54,11 @@ export function oauthErrorHandler(options: OAuthErrorHandlerOptions = {}): Error
   }
 }
 
+const HANDLER_OPTION_NAMES = optionNames<OAuthErrorHandlerOptions>()(['resourceMetadata', 'realm'])
+
 /** Validates the options once and returns what adds their parameters to an error. */
 function dresserOf(options: OAuthErrorHandlerOptions): (error: OAuthError) => OAuthError {
-  checkOptionNames(PACKAGE, options, ['resourceMetadata', 'realm'])
+  checkOptionNames(PACKAGE, options, HANDLER_OPTION_NAMES)
   const { resourceMetadata, realm } = options
   if (realm !== undefined && (typeof realm !== 'string' || realm === '')) {
     throw new TypeError(`${PACKAGE}: oauthErrorHandler realm must be a non-empty string`)

@@ -39,6 +39,7 @@ export type OAuthErrorReason =
   | 'bad_signature'
   | 'wrong_issuer'
   | 'wrong_audience'
+  | 'audience_missing'
   | 'token_expired'
   | 'token_not_yet_valid'
   | 'token_too_old'

@@ -1,4 +1,7 @@
 import { LRUCache } from 'lru-cache'
+import { positiveInteger } from './internal/number-options.js'
+
+const PACKAGE = '@tokenguard/core'
 
 /**
  * Where tokenguard keeps state that several API instances may share (introspection
@@ -52,16 +55,14 @@ export interface MemoryStoreOptions<V> {
 export function createMemoryStore<V extends NonNullable<unknown>>(
   options: MemoryStoreOptions<V> = {},
 ): Store<V> {
-  const maxEntries = options.maxEntries ?? 10_000
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new RangeError('@tokenguard/core: maxEntries must be a positive integer')
-  }
-  const { maxBytes, sizeOf, now } = options
-  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1)) {
-    throw new RangeError('@tokenguard/core: maxBytes must be a positive integer')
-  }
+  const maxEntries = positiveInteger(PACKAGE, 'maxEntries', options.maxEntries, 10_000)
+  const { sizeOf, now } = options
+  const maxBytes =
+    options.maxBytes === undefined
+      ? undefined
+      : positiveInteger(PACKAGE, 'maxBytes', options.maxBytes, 0)
   if (maxBytes !== undefined && sizeOf === undefined) {
-    throw new TypeError('@tokenguard/core: maxBytes needs a sizeOf function')
+    throw new TypeError(`${PACKAGE}: maxBytes needs a sizeOf function`)
   }
   const cache = new LRUCache<string, V>({
     max: maxEntries,

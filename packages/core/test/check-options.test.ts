@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkOptionNames } from '@tokenguard/core/internal'
+import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
 
 describe('checkOptionNames', () => {
   const known = ['issuer', 'audience', 'clockToleranceSec'] as const
@@ -41,5 +41,28 @@ describe('checkOptionNames', () => {
     expect(() => checkOptionNames('@tokenguard/x', options, known)).toThrow(
       /unknown option "__proto__"/,
     )
+  })
+})
+
+describe('optionNames', () => {
+  interface Options {
+    issuer?: string
+    audience?: string
+    now?: () => number
+  }
+
+  it('returns the names of a list that covers the interface, frozen', () => {
+    const names = optionNames<Options>()(['issuer', 'audience', 'now'])
+    expect(names).toEqual(['issuer', 'audience', 'now'])
+    expect(Object.isFrozen(names)).toBe(true)
+  })
+
+  it('fails the build when the list misses an option or names one the interface lacks', () => {
+    // Each line below is a type error; `tsc -p tsconfig.check.json` fails if one is not.
+    // @ts-expect-error `now` is missing from the list
+    optionNames<Options>()(['issuer', 'audience'])
+    // @ts-expect-error `audiance` is not an option
+    optionNames<Options>()(['issuer', 'audience', 'now', 'audiance'])
+    expect(true).toBe(true)
   })
 })

@@ -8,7 +8,7 @@ import {
   type Store,
   type TokenBinding,
 } from '@tokenguard/core'
-import { checkOptionNames, sha256Base64url } from '@tokenguard/core/internal'
+import { checkOptionNames, optionNames, sha256Base64url } from '@tokenguard/core/internal'
 import { createNonceSource, type NonceOptions } from './nonce-source.js'
 import { createRequestUrl } from './request-url.js'
 import { createProofVerifier, DEFAULT_DPOP_ALGORITHMS } from './verify-proof.js'
@@ -46,7 +46,7 @@ export interface DpopOptions {
 }
 
 const PACKAGE = '@tokenguard/dpop'
-const OPTION_NAMES = [
+const OPTION_NAMES = optionNames<DpopOptions>()([
   'mode',
   'publicOrigin',
   'trustProxy',
@@ -57,7 +57,7 @@ const OPTION_NAMES = [
   'nonce',
   'maxProofBytes',
   'now',
-]
+])
 
 /**
  * DPoP at the resource server (RFC 9449 §7), for the `dpop` option of `jwtBearer`,

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
 import { OAuthError, type OAuthErrorReason } from '@tokenguard/core'
-import { type PreparedKey } from '@tokenguard/jwt-verify'
+import {
+  ASYMMETRIC_ALGORITHMS,
+  isAsymmetricAlgorithm,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+} from '@tokenguard/core/internal'
+import type { PreparedKey } from '@tokenguard/jwt-verify'
 import { parseJwt, prepareKey, verifyAsymmetric } from '@tokenguard/jwt-verify/internal'
 import { LRUCache } from 'lru-cache'
 import { jwkThumbprint } from './jwk-thumbprint.js'
@@ -27,7 +34,7 @@ export interface ProofRequest {
 
 /** Options of {@link createProofVerifier}. */
 export interface ProofVerifierOptions {
-  /** Accepted proof algorithms (asymmetric only). Default: ES256, ES384, ES512, EdDSA, PS256, PS384, PS512, RS256, RS384, RS512. */
+  /** Accepted proof algorithms (asymmetric only). Default: {@link DEFAULT_DPOP_ALGORITHMS}: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, Ed25519. */
   algorithms?: readonly string[]
   /** Oldest accepted proof, by its `iat`, in seconds. Default: 60. */
   maxAgeSec?: number
@@ -42,19 +49,11 @@ export interface ProofVerifierOptions {
 /** Checks DPoP proofs against requests (RFC 9449 §4.3). */
 export type ProofVerifier = (proof: string, request: ProofRequest) => VerifiedProof
 
-/** The asymmetric algorithms DPoP proofs may use by default (RFC 9449 §4.2, never `none` or HS*). */
-export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-]
+/**
+ * The asymmetric algorithms DPoP proofs may use by default (RFC 9449 §4.2, never `none` or
+ * HS*): the suite's one list, the same an access token may use.
+ */
+export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = ASYMMETRIC_ALGORITHMS
 
 const PACKAGE = '@tokenguard/dpop'
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
@@ -74,13 +73,13 @@ const KEY_CACHE_ENTRIES = 1_000
 export function createProofVerifier(options: ProofVerifierOptions = {}): ProofVerifier {
   const algorithms = new Set(options.algorithms ?? DEFAULT_DPOP_ALGORITHMS)
   for (const alg of algorithms) {
-    if (!DEFAULT_DPOP_ALGORITHMS.includes(alg)) {
+    if (!isAsymmetricAlgorithm(alg)) {
       throw new TypeError(`${PACKAGE}: "${alg}" is not an asymmetric algorithm DPoP proofs may use`)
     }
   }
-  const maxAgeSec = positive('maxAgeSec', options.maxAgeSec, 60)
-  const toleranceSec = positive('clockToleranceSec', options.clockToleranceSec, 5, true)
-  const maxProofBytes = positive('maxProofBytes', options.maxProofBytes, 8_192)
+  const maxAgeSec = positiveNumber(PACKAGE, 'maxAgeSec', options.maxAgeSec, 60)
+  const toleranceSec = nonNegativeNumber(PACKAGE, 'clockToleranceSec', options.clockToleranceSec, 5)
+  const maxProofBytes = positiveInteger(PACKAGE, 'maxProofBytes', options.maxProofBytes, 8_192)
   const now = options.now ?? Date.now
   const keys = new LRUCache<string, { key: PreparedKey; jkt: string }>({ max: KEY_CACHE_ENTRIES })
 
@@ -182,19 +181,4 @@ function normalizeUrl(value: string): string | undefined {
 
 function bad(reason: OAuthErrorReason, description: string): OAuthError {
   return OAuthError.invalidDpopProof(reason, description)
-}
-
-function positive(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  zeroOk = false,
-): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
-    throw new RangeError(
-      `${PACKAGE}: ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number`,
-    )
-  }
-  return value
 }

@@ -3,6 +3,7 @@ import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
+  splitBearerOptions,
 } from '@tokenguard/core/internal'
 import { createIntrospector, type Introspector } from './introspector.js'
 import { INTROSPECTOR_OPTION_NAMES, type IntrospectorOptions } from './options.js'
@@ -18,6 +19,11 @@ export type IntrospectionBearerOptions = Omit<BearerMiddlewareOptions, 'maxToken
   )
 
 const PACKAGE = '@tokenguard/introspect'
+const INTROSPECTION_BEARER_OPTION_NAMES = [
+  ...INTROSPECTOR_OPTION_NAMES,
+  ...BEARER_MIDDLEWARE_OPTION_NAMES,
+  'introspector',
+]
 
 /**
  * Express/Connect middleware that accepts an opaque access token by introspecting it
@@ -33,13 +39,8 @@ const PACKAGE = '@tokenguard/introspect'
  * }))
  */
 export function introspectionBearer(options: IntrospectionBearerOptions): Middleware {
-  checkOptionNames(PACKAGE, options, [
-    ...INTROSPECTOR_OPTION_NAMES,
-    ...BEARER_MIDDLEWARE_OPTION_NAMES,
-    'introspector',
-  ])
-  const { credentialsRequired, realm, setUser, allowBodyToken, allowQueryToken, dpop, ...rest } =
-    options
+  checkOptionNames(PACKAGE, options, INTROSPECTION_BEARER_OPTION_NAMES)
+  const { bearer, rest } = splitBearerOptions(options)
   let introspector: Introspector
   if (rest.introspector !== undefined) {
     const { introspector: shared, ...others } = rest
@@ -50,20 +51,12 @@ export function introspectionBearer(options: IntrospectionBearerOptions): Middle
     }
     introspector = shared
   } else {
-    introspector = createIntrospector(rest)
+    // Without `introspector`, what is left is the introspector's options (the union's other arm).
+    introspector = createIntrospector(rest as IntrospectorOptions)
   }
-  const maxTokenBytes = 'maxTokenBytes' in rest ? rest.maxTokenBytes : undefined
   return createBearerMiddleware(
     'introspectionBearerMiddleware',
     (token) => introspector.introspect(token),
-    {
-      ...(credentialsRequired === undefined ? {} : { credentialsRequired }),
-      ...(realm === undefined ? {} : { realm }),
-      ...(setUser === undefined ? {} : { setUser }),
-      ...(allowBodyToken === undefined ? {} : { allowBodyToken }),
-      ...(allowQueryToken === undefined ? {} : { allowQueryToken }),
-      ...(dpop === undefined ? {} : { dpop }),
-      ...(maxTokenBytes === undefined ? {} : { maxTokenBytes }),
-    },
+    bearer,
   )
 }

@@ -1,36 +1,26 @@
-import { type AuthContext, type BearerMiddlewareOptions, type Middleware } from '@tokenguard/core'
+import type { BearerMiddlewareOptions, Middleware } from '@tokenguard/core'
 import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
 } from '@tokenguard/core/internal'
+import type { JwtVerifier } from '@tokenguard/jwt-verify'
+import { isJwtShaped } from '@tokenguard/jwt-verify/internal'
 import type { Introspector } from './introspector.js'
-
-/** Anything that verifies JWT access tokens, such as `createJwtVerifier()` of `@tokenguard/jwt-verify`. */
-export interface JwtTokenVerifier {
-  verify(token: string): Promise<AuthContext>
-}
 
 /** Options of {@link hybridBearer}. */
 export interface HybridBearerOptions extends BearerMiddlewareOptions {
-  /** Verifies JWT-shaped tokens. */
-  jwt: JwtTokenVerifier
+  /** Verifies every token with two dots (a JWS or JWE shape), malformed ones included. */
+  jwt: JwtVerifier
   /** Introspects every other token. */
   introspection: Introspector
 }
 
 const PACKAGE = '@tokenguard/introspect'
-// A compact JWS: three base64url parts, the first a JSON object (so it starts with "ey").
-const JWT_SHAPE = /^ey[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
-
-/** True when `token` has the shape of a compact JWS, which {@link hybridBearer} sends to the JWT verifier. */
-export function isJwtShaped(token: string): boolean {
-  return JWT_SHAPE.test(token)
-}
 
 /**
- * One middleware for APIs in migration: JWT-shaped tokens go to the JWT verifier, every
- * other token to introspection. Both produce the same `req.auth`, so guards work unchanged.
+ * One middleware for APIs in migration: every token with two dots goes to the JWT verifier
+ * (so a malformed JWT still meets the JWT rules), every other token to introspection. Both produce the same `req.auth`, so guards work unchanged.
  *
  * @example
  * app.use('/api', hybridBearer({ jwt: createJwtVerifier({ ... }), introspection: createIntrospector({ ... }) }))
@@ -38,7 +28,7 @@ export function isJwtShaped(token: string): boolean {
 export function hybridBearer(options: HybridBearerOptions): Middleware {
   checkOptionNames(PACKAGE, options, [...BEARER_MIDDLEWARE_OPTION_NAMES, 'jwt', 'introspection'])
   const { jwt, introspection, ...middlewareOptions } = options
-  if (typeof jwt?.verify !== 'function') {
+  if (typeof jwt?.check !== 'function') {
     throw new TypeError(`${PACKAGE}: jwt must be a JWT verifier (createJwtVerifier())`)
   }
   if (typeof introspection?.introspect !== 'function') {
@@ -46,7 +36,7 @@ export function hybridBearer(options: HybridBearerOptions): Middleware {
   }
   return createBearerMiddleware(
     'hybridBearerMiddleware',
-    (token) => (isJwtShaped(token) ? jwt.verify(token) : introspection.introspect(token)),
+    (token) => (isJwtShaped(token) ? jwt.check(token) : introspection.introspect(token)),
     middlewareOptions,
   )
 }

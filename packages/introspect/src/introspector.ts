@@ -12,18 +12,22 @@ import {
   discoverMetadata,
   fetchJson,
   insecureUrlProblem,
+  MAX_TIMER_MS,
   metadataUrl,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
   sha256Base64url,
   UpstreamError,
 } from '@tokenguard/core/internal'
-import { createClientCredentials } from './client-auth.js'
+import { createClientCredentials } from './internal/client-auth.js'
 import { checkIntrospectedClaims, type ClaimRules } from './internal/check-claims.js'
 import {
   INTROSPECTOR_OPTION_NAMES,
   type CachedIntrospection,
   type IntrospectorOptions,
 } from './options.js'
-import { parseIntrospectionResponse } from './parse-response.js'
+import { parseIntrospectionResponse } from './internal/parse-response.js'
 
 /** Events an {@link Introspector} reports, for metrics and logs. */
 export interface IntrospectorEvents {
@@ -122,6 +126,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
   }
 
   async function storeGet(key: string): Promise<CachedIntrospection | undefined> {
+    if (config.store === undefined) return undefined
     try {
       return await config.store.get(key)
     } catch (error) {
@@ -138,7 +143,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       const expMs = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY
       ttl = Math.min(entry.freshUntilMs + config.serveStaleMs, expMs) - now
     }
-    if (ttl <= 0) return
+    if (ttl <= 0 || config.store === undefined) return
     config.store
       .set(key, entry, ttl)
       .catch((error: unknown) => events.emit('store_error', { error }))
@@ -191,7 +196,8 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
 
 interface ResolvedOptions {
   rules: ClaimRules
-  store: Store<CachedIntrospection>
+  /** Where results are kept; `undefined` when caching is off (`cacheMaxEntries: 0`). */
+  store: Store<CachedIntrospection> | undefined
   fetch: FetchLike
   now: () => number
   cacheTtlMs: number
@@ -223,45 +229,58 @@ function resolveOptions(options: IntrospectorOptions): ResolvedOptions {
     const problem = insecureUrlProblem(url, allowInsecureHttp)
     if (problem !== undefined) throw new TypeError(`${PACKAGE}: ${name} "${url}" ${problem}`)
   }
-  const cacheMaxEntries = nonNegative('cacheMaxEntries', options.cacheMaxEntries, 10_000)
+  const cacheMaxEntries = nonNegativeNumber(
+    PACKAGE,
+    'cacheMaxEntries',
+    options.cacheMaxEntries,
+    10_000,
+  )
+  const acceptMissingAudience = options.acceptMissingAudience ?? false
+  if (typeof acceptMissingAudience !== 'boolean') {
+    throw new TypeError(`${PACKAGE}: acceptMissingAudience must be true or false`)
+  }
   return {
     rules: {
       issuer: options.issuer,
-      audiences: new Set(audiences),
-      requiredClaims: [...(options.requiredClaims ?? [])],
-      toleranceSec: nonNegative('clockToleranceSec', options.clockToleranceSec, 5),
+      claims: {
+        audiences: new Set(audiences),
+        acceptMissingAudience,
+        // RFC 7662 §2.2: exp is optional; "active" is the server's word that the token lives.
+        requireExpiry: false,
+        requiredClaims: [...(options.requiredClaims ?? [])],
+        maxTokenAgeSec: undefined,
+        toleranceSec: nonNegativeNumber(PACKAGE, 'clockToleranceSec', options.clockToleranceSec, 5),
+      },
     },
     store:
       options.store ??
-      createMemoryStore<CachedIntrospection>({
-        maxEntries: Math.max(1, cacheMaxEntries),
-        maxBytes: 16 * 1024 * 1024,
-        sizeOf: (entry) => (entry.active ? JSON.stringify(entry.claims).length + 128 : 64),
-        ...(options.now === undefined ? {} : { now: options.now }),
-      }),
+      (cacheMaxEntries === 0
+        ? undefined
+        : createMemoryStore<CachedIntrospection>({
+            maxEntries: cacheMaxEntries,
+            maxBytes: 16 * 1024 * 1024,
+            sizeOf: (entry) => (entry.active ? JSON.stringify(entry.claims).length + 128 : 64),
+            ...(options.now === undefined ? {} : { now: options.now }),
+          })),
     fetch: options.fetch ?? globalThis.fetch,
     now: options.now ?? Date.now,
-    cacheTtlMs: nonNegative('cacheTtlMs', options.cacheTtlMs, 300_000),
-    inactiveCacheTtlMs: nonNegative('inactiveCacheTtlMs', options.inactiveCacheTtlMs, 10_000),
-    serveStaleMs: nonNegative('serveStaleMs', options.serveStaleMs, 0),
-    retryAfterSec: nonNegative('retryAfterSec', options.retryAfterSec, 5),
-    timeoutMs: positive('timeoutMs', options.timeoutMs, 5_000),
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 65_536),
-    maxTokenBytes: positive('maxTokenBytes', options.maxTokenBytes, 16_384),
+    cacheTtlMs: nonNegativeNumber(PACKAGE, 'cacheTtlMs', options.cacheTtlMs, 300_000),
+    inactiveCacheTtlMs: nonNegativeNumber(
+      PACKAGE,
+      'inactiveCacheTtlMs',
+      options.inactiveCacheTtlMs,
+      10_000,
+    ),
+    serveStaleMs: nonNegativeNumber(PACKAGE, 'serveStaleMs', options.serveStaleMs, 0),
+    retryAfterSec: nonNegativeNumber(PACKAGE, 'retryAfterSec', options.retryAfterSec, 5),
+    timeoutMs: positiveNumber(PACKAGE, 'timeoutMs', options.timeoutMs, 5_000, MAX_TIMER_MS),
+    maxResponseBytes: positiveInteger(
+      PACKAGE,
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      65_536,
+    ),
+    maxTokenBytes: positiveInteger(PACKAGE, 'maxTokenBytes', options.maxTokenBytes, 16_384),
     allowInsecureHttp,
   }
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${PACKAGE}: ${name} must be a non-negative number`)
-  }
-  return value
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const checked = nonNegative(name, value, fallback)
-  if (checked === 0) throw new RangeError(`${PACKAGE}: ${name} must be greater than 0`)
-  return checked
 }

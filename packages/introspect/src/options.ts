@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { FetchLike, Store } from '@tokenguard/core'
+import { optionNames } from '@tokenguard/core/internal'
 import type { CryptoKey, JWK } from 'jose'
 
 /**
@@ -61,6 +62,13 @@ export interface IntrospectorOptions {
   introspectionEndpoint?: string
   /** Allowed clock skew for `exp` and `nbf`, in seconds. Default: 5. */
   clockToleranceSec?: number
+  /**
+   * Accept an active response that names no audience (`aud`). Off by default: an
+   * authorization server answers `active: true` for refresh tokens too, without `aud`, and
+   * such a token is not for this API. Turn it on only for a server that never sends `aud`
+   * in introspection responses. Default: `false`.
+   */
+  acceptMissingAudience?: boolean
   /** Claims the response must carry (beyond `active`). Default: none. */
   requiredClaims?: readonly string[]
   /**
@@ -70,7 +78,7 @@ export interface IntrospectorOptions {
   cacheTtlMs?: number
   /** How long an inactive result is reused, in ms. Default: 10000 (10 s). */
   inactiveCacheTtlMs?: number
-  /** Most results the default in-memory store keeps. Default: 10000. */
+  /** Most results the default in-memory store keeps. Default: 10000; 0 turns the cache off. */
   cacheMaxEntries?: number
   /** Where results are kept. Default: an in-memory LRU (lru-cache) of `cacheMaxEntries`. */
   store?: Store<CachedIntrospection>
@@ -96,12 +104,13 @@ export interface IntrospectorOptions {
 }
 
 /** Every option name of {@link IntrospectorOptions}, for typo detection. */
-export const INTROSPECTOR_OPTION_NAMES: readonly string[] = [
+export const INTROSPECTOR_OPTION_NAMES: readonly string[] = optionNames<IntrospectorOptions>()([
   'issuer',
   'audience',
   'clientAuth',
   'introspectionEndpoint',
   'clockToleranceSec',
+  'acceptMissingAudience',
   'requiredClaims',
   'cacheTtlMs',
   'inactiveCacheTtlMs',
@@ -115,4 +124,4 @@ export const INTROSPECTOR_OPTION_NAMES: readonly string[] = [
   'allowInsecureHttp',
   'fetch',
   'now',
-]
+])

@@ -9,7 +9,7 @@ import {
   type TestIssuer,
 } from '@tokenguard/test-tokens'
 import request from 'supertest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { echoAuth, frameworks, serve } from '../../../test/support/serve.js'
 import {
   createIntrospector,
@@ -246,6 +246,32 @@ describe('hybridBearer', () => {
     expect(none.headers['www-authenticate']).toBe('Bearer realm="api"')
     await app.close()
   })
+
+  it.each([
+    ['a padded signature', (t: string) => `${t}=`],
+    ['standard base64 characters', (t: string) => t.replace(/-/g, '+').replace(/_/g, '/') + '+/'],
+    ['an empty signature', (t: string) => t.slice(0, t.lastIndexOf('.') + 1)],
+    ['an empty header', (t: string) => t.slice(t.indexOf('.'))],
+    ['four parts', (t: string) => `${t}.extra`],
+    ['two dots and nothing else', () => '..'],
+  ])(
+    'sends a JWT with %s to the JWT verifier (401 malformed_token), never to introspection',
+    async (_case, mangle) => {
+      const jwt = createJwtVerifier({ issuer: issuer.issuer, audience: issuer.audience })
+      const introspection = createIntrospector(options() as never)
+      const app = await serve(
+        frameworks[0]!.app([hybridBearer({ jwt, introspection }), echoAuth], [oauthErrorHandler()]),
+      )
+      onTestFinished(() => app.close())
+      const before = running.requests('/introspect')
+      const answer = await request(app.url)
+        .get('/')
+        .set('Authorization', `Bearer ${mangle(await issuer.sign())}`)
+      expect(answer.status).toBe(401)
+      expect(answer.body).toMatchObject({ error: 'invalid_token' })
+      expect(running.requests('/introspect')).toBe(before)
+    },
+  )
 
   it('fails at start-up without a verifier or an introspector', () => {
     expect(() => hybridBearer({ jwt: {}, introspection: {} } as never)).toThrow(

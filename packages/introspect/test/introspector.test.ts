@@ -326,13 +326,46 @@ describe('createIntrospector', () => {
       expect(await outcome(client.introspect('t'))).toBe(`401 invalid_token ${reason}`)
     })
 
-    it('accepts an aud array that contains the audience, and a response without iss or aud', async () => {
+    it('accepts an aud array that contains the audience, and a response without iss', async () => {
       const withArray = introspector(fakeServer(() => active({ aud: ['x', AUDIENCE] })).fetch)
       expect(await outcome(withArray.introspect('t'))).toBe('accepted')
+      const noIssuer = introspector(
+        fakeServer(() => ({ body: { active: true, aud: AUDIENCE, exp: nowSec() + 60 } })).fetch,
+      )
+      expect(await outcome(noIssuer.introspect('t'))).toBe('accepted')
+    })
+
+    it('refuses an active response without aud with reason audience_missing (a refresh token looks like this)', async () => {
+      for (const body of [
+        { active: true, exp: nowSec() + 60 },
+        { active: true, aud: [], exp: nowSec() + 60 },
+        { active: true, sub: 'user-1', client_id: 'app', scope: 'openid offline_access' },
+      ]) {
+        const client = introspector(fakeServer(() => ({ body })).fetch)
+        expect(await outcome(client.introspect('t')), JSON.stringify(body)).toBe(
+          '401 invalid_token audience_missing',
+        )
+      }
+    })
+
+    it('accepts a response without aud only with acceptMissingAudience, and still refuses a foreign aud', async () => {
       const bare = introspector(
         fakeServer(() => ({ body: { active: true, exp: nowSec() + 60 } })).fetch,
+        { acceptMissingAudience: true },
       )
       expect(await outcome(bare.introspect('t'))).toBe('accepted')
+      const foreign = introspector(
+        fakeServer(() => ({ body: { active: true, aud: 'https://other.test' } })).fetch,
+        { acceptMissingAudience: true },
+      )
+      expect(await outcome(foreign.introspect('t'))).toBe('401 invalid_token wrong_audience')
+    })
+
+    it('calls the endpoint for every request when cacheMaxEntries is 0', async () => {
+      const server = fakeServer(() => active())
+      const client = introspector(server.fetch, { cacheMaxEntries: 0 })
+      for (let i = 0; i < 3; i++) expect(await outcome(client.introspect('t'))).toBe('accepted')
+      expect(server.seen).toHaveLength(3)
     })
 
     it('enforces requiredClaims', async () => {

@@ -1,11 +1,12 @@
-import { type BearerMiddlewareOptions, type Middleware } from '@tokenguard/core'
+import type { BearerMiddlewareOptions, Middleware } from '@tokenguard/core'
 import {
   BEARER_MIDDLEWARE_OPTION_NAMES,
   checkOptionNames,
   createBearerMiddleware,
+  splitBearerOptions,
 } from '@tokenguard/core/internal'
 import { VERIFIER_OPTION_NAMES, type JwtVerifierOptions } from './options.js'
-import { createJwtVerifier, fastPathOf, type JwtVerifier } from './verifier.js'
+import { createJwtVerifier, type JwtVerifier } from './verifier.js'
 
 /** Options of {@link jwtBearer}: a verifier (or its options) and how requests are read. */
 export interface JwtBearerOptions
@@ -15,6 +16,11 @@ export interface JwtBearerOptions
 }
 
 const PACKAGE = '@tokenguard/jwt-verify'
+const JWT_BEARER_OPTION_NAMES = [
+  ...VERIFIER_OPTION_NAMES,
+  ...BEARER_MIDDLEWARE_OPTION_NAMES,
+  'verifier',
+]
 
 /**
  * Express/Connect middleware that accepts a JWT access token (RFC 6750, RFC 9068) and sets
@@ -29,34 +35,14 @@ const PACKAGE = '@tokenguard/jwt-verify'
  * app.use(oauthErrorHandler())
  */
 export function jwtBearer(options: JwtBearerOptions): Middleware {
-  checkOptionNames(PACKAGE, options, [
-    ...VERIFIER_OPTION_NAMES,
-    ...BEARER_MIDDLEWARE_OPTION_NAMES,
-    'verifier',
-  ])
-  const {
-    verifier: shared,
-    credentialsRequired,
-    realm,
-    setUser,
-    allowBodyToken,
-    allowQueryToken,
-    dpop,
-    ...verifierOptions
-  } = options
+  checkOptionNames(PACKAGE, options, JWT_BEARER_OPTION_NAMES)
+  const { bearer, rest } = splitBearerOptions(options)
+  const { verifier: shared, ...verifierOptions } = rest
   if (shared !== undefined && Object.keys(verifierOptions).length > 0) {
     throw new TypeError(
       `${PACKAGE}: give either verifier or verifier options (${Object.keys(verifierOptions).join(', ')}), not both`,
     )
   }
   const verifier = shared ?? createJwtVerifier(verifierOptions)
-  return createBearerMiddleware('jwtBearerMiddleware', fastPathOf(verifier), {
-    ...(credentialsRequired === undefined ? {} : { credentialsRequired }),
-    ...(realm === undefined ? {} : { realm }),
-    ...(setUser === undefined ? {} : { setUser }),
-    ...(allowBodyToken === undefined ? {} : { allowBodyToken }),
-    ...(allowQueryToken === undefined ? {} : { allowQueryToken }),
-    ...(dpop === undefined ? {} : { dpop }),
-    maxTokenBytes: verifierOptions.maxTokenBytes ?? 16_384,
-  })
+  return createBearerMiddleware('jwtBearerMiddleware', verifier.check, bearer)
 }

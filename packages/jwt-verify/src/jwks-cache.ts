@@ -4,6 +4,11 @@ import {
   createListeners,
   fetchJson,
   insecureUrlProblem,
+  MAX_TIMER_MS,
+  nonNegativeNumber,
+  optionNames,
+  positiveInteger,
+  positiveNumber,
   UpstreamError,
 } from '@tokenguard/core/internal'
 import { discoverJwksUri } from './internal/discovery.js'
@@ -84,7 +89,7 @@ export interface JwksCache {
 
 const PACKAGE = '@tokenguard/jwt-verify'
 const MINUTE_MS = 60_000
-const JWKS_OPTION_NAMES = [
+const JWKS_OPTION_NAMES = optionNames<JwksCacheOptions>()([
   'jwksUri',
   'issuer',
   'fetch',
@@ -98,7 +103,7 @@ const JWKS_OPTION_NAMES = [
   'maxKeys',
   'staleIfErrorMs',
   'allowInsecureHttp',
-]
+])
 const ERROR_BACKOFF_MS = 5_000
 
 /**
@@ -356,9 +361,14 @@ function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
     const problem = insecureUrlProblem(url, allowInsecureHttp)
     if (problem !== undefined) throw new TypeError(`${PACKAGE}: ${name} "${url}" ${problem}`)
   }
-  const cooldownMs = positive('cooldownMs', options.cooldownMs, 30_000, true)
-  const maxAgeMs = positive('maxAgeMs', options.maxAgeMs, 600_000)
-  const refreshAheadMs = positive('refreshAheadMs', options.refreshAheadMs, 60_000, true)
+  const cooldownMs = nonNegativeNumber(PACKAGE, 'cooldownMs', options.cooldownMs, 30_000)
+  const maxAgeMs = positiveNumber(PACKAGE, 'maxAgeMs', options.maxAgeMs, 600_000, MAX_TIMER_MS)
+  const refreshAheadMs = nonNegativeNumber(
+    PACKAGE,
+    'refreshAheadMs',
+    options.refreshAheadMs,
+    60_000,
+  )
   if (refreshAheadMs >= maxAgeMs) {
     throw new RangeError(`${PACKAGE}: refreshAheadMs must be smaller than maxAgeMs`)
   }
@@ -368,27 +378,22 @@ function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
     maxAgeMs,
     refreshAheadMs,
     cooldownMs,
-    maxFetchesPerMinute: positive('maxFetchesPerMinute', options.maxFetchesPerMinute, 10),
-    timeoutMs: positive('timeoutMs', options.timeoutMs, 5_000),
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 131_072),
-    maxKeys: positive('maxKeys', options.maxKeys, 64),
-    staleIfErrorMs: positive('staleIfErrorMs', options.staleIfErrorMs, 3_600_000, true),
+    maxFetchesPerMinute: positiveInteger(
+      PACKAGE,
+      'maxFetchesPerMinute',
+      options.maxFetchesPerMinute,
+      10,
+    ),
+    timeoutMs: positiveNumber(PACKAGE, 'timeoutMs', options.timeoutMs, 5_000, MAX_TIMER_MS),
+    maxResponseBytes: positiveInteger(
+      PACKAGE,
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      131_072,
+    ),
+    maxKeys: positiveInteger(PACKAGE, 'maxKeys', options.maxKeys, 64),
+    staleIfErrorMs: nonNegativeNumber(PACKAGE, 'staleIfErrorMs', options.staleIfErrorMs, 3_600_000),
     errorBackoffMs: Math.min(cooldownMs, ERROR_BACKOFF_MS),
     allowInsecureHttp,
   }
-}
-
-function positive(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  zeroOk = false,
-): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) {
-    throw new RangeError(
-      `${PACKAGE}: ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number`,
-    )
-  }
-  return value
 }

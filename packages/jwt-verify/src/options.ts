@@ -1,23 +1,17 @@
 import type { KeyObject } from 'node:crypto'
 import type { FetchLike } from '@tokenguard/core'
+import {
+  optionNames,
+  type AsymmetricAlgorithm as SharedAsymmetricAlgorithm,
+  type SymmetricAlgorithm as SharedSymmetricAlgorithm,
+} from '@tokenguard/core/internal'
 import type { JwksCache, JwksCacheOptions } from './jwks-cache.js'
 
-/** Asymmetric JWS algorithms accepted by default (RFC 7518, RFC 8037). */
-export type AsymmetricAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519'
+/** Asymmetric JWS algorithms accepted by default (RFC 7518, RFC 8037, RFC 9864). */
+export type AsymmetricAlgorithm = SharedAsymmetricAlgorithm
 
 /** HMAC algorithms, accepted only with a configured `secret` and never beside a JWKS. */
-export type SymmetricAlgorithm = 'HS256' | 'HS384' | 'HS512'
+export type SymmetricAlgorithm = SharedSymmetricAlgorithm
 
 /** Any algorithm the verifier can check. `none` is not one of them, ever. */
 export type JwtAlgorithm = AsymmetricAlgorithm | SymmetricAlgorithm
@@ -25,7 +19,7 @@ export type JwtAlgorithm = AsymmetricAlgorithm | SymmetricAlgorithm
 /**
  * A check of your own on verified claims. Return `false` (or throw an `OAuthError`) to
  * refuse the token; a `false` becomes 401 `invalid_token` with reason `claim_check_failed`.
- * Runs once per token, not on cache hits.
+ * Runs on every request, cache hits included: the cache only skips the signature check.
  */
 export type ClaimsValidator = (
   claims: Readonly<Record<string, unknown>>,
@@ -105,7 +99,7 @@ export interface JwtVerifierOptions extends IssuerRules, IssuerKeys {
 }
 
 /** Every option name of {@link JwtVerifierOptions}, for typo detection. */
-export const VERIFIER_OPTION_NAMES: readonly string[] = [
+export const VERIFIER_OPTION_NAMES: readonly string[] = optionNames<JwtVerifierOptions>()([
   'issuer',
   'issuers',
   'audience',
@@ -125,10 +119,10 @@ export const VERIFIER_OPTION_NAMES: readonly string[] = [
   'allowInsecureHttp',
   'fetch',
   'now',
-]
+])
 
 /** Every option name of {@link IssuerConfig}. */
-export const ISSUER_OPTION_NAMES: readonly string[] = [
+export const ISSUER_OPTION_NAMES: readonly string[] = optionNames<IssuerConfig>()([
   'issuer',
   'audience',
   'algorithms',
@@ -139,4 +133,4 @@ export const ISSUER_OPTION_NAMES: readonly string[] = [
   'jwksUri',
   'jwks',
   'secret',
-]
+])

@@ -1,4 +1,5 @@
 import { createAuthContext, type AuthContext } from '@tokenguard/core'
+import { nonNegativeNumber, positiveInteger } from '@tokenguard/core/internal'
 import { LRUCache } from 'lru-cache'
 import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
 import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
@@ -17,17 +18,26 @@ export interface JwtVerifier {
    * cannot be fetched.
    */
   verify(token: string): Promise<AuthContext>
+  /**
+   * The same check, answered without a promise when no I/O is needed (a cached token, a
+   * known key): the {@link AuthContext}, or a promise of it while the JWKS is fetched.
+   * Throws (or rejects with) the same {@link OAuthError} as `verify`. `jwtBearer` calls
+   * this, so a cached token costs no microtask.
+   */
+  readonly check: (token: string) => AuthContext | Promise<AuthContext>
   /** Fetches the key sets of every issuer now, so the first request does not wait. */
   hydrate(): Promise<void>
   /** The JWKS cache of each issuer, for events and metrics. */
   readonly jwks: ReadonlyMap<string, JwksCache>
 }
 
+// What a verified signature leaves behind: everything but the signature is checked again
+// on every hit, so validators and time rules see each request.
 interface CachedResult {
   readonly context: AuthContext
-  readonly validUntilMs: number
+  readonly header: Readonly<Record<string, unknown>>
+  readonly rules: ResolvedIssuer
   readonly key: PreparedKey | undefined
-  readonly jwks: JwksCache | undefined
 }
 
 const PACKAGE = '@tokenguard/jwt-verify'
@@ -35,7 +45,6 @@ const MAX_CACHED_HEADERS = 64
 const EMBEDDED_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 const LENIENT_TYP = new Set(['at+jwt', 'jwt'])
 const STRICT_TYP = new Set(['at+jwt'])
-const fastPaths = new WeakMap<JwtVerifier, (token: string) => AuthContext | Promise<AuthContext>>()
 
 /**
  * Creates a JWT access-token verifier: structure and header checked before any crypto,
@@ -51,17 +60,27 @@ const fastPaths = new WeakMap<JwtVerifier, (token: string) => AuthContext | Prom
  * const auth = await verifier.verify(token)
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const issuers = resolveIssuers(options)
+  const toleranceSec = nonNegativeNumber(PACKAGE, 'clockToleranceSec', options.clockToleranceSec, 5)
+  const issuers = resolveIssuers(options, toleranceSec)
   const now = options.now ?? Date.now
-  const toleranceSec = nonNegative('clockToleranceSec', options.clockToleranceSec, 5)
-  const maxTokenBytes = nonNegative('maxTokenBytes', options.maxTokenBytes, 16_384)
-  const cacheMaxEntries = nonNegative('cacheMaxEntries', options.cacheMaxEntries, 10_000)
+  const maxTokenBytes = positiveInteger(PACKAGE, 'maxTokenBytes', options.maxTokenBytes, 16_384)
+  const cacheMaxEntries = nonNegativeNumber(
+    PACKAGE,
+    'cacheMaxEntries',
+    options.cacheMaxEntries,
+    10_000,
+  )
   const cache =
     cacheMaxEntries === 0
       ? undefined
       : new LRUCache<string, CachedResult>({
           max: cacheMaxEntries,
-          maxSize: nonNegative('cacheMaxBytes', options.cacheMaxBytes, 32 * 1024 * 1024),
+          maxSize: positiveInteger(
+            PACKAGE,
+            'cacheMaxBytes',
+            options.cacheMaxBytes,
+            32 * 1024 * 1024,
+          ),
           sizeCalculation: (_value, token) => token.length * 2 + 1024,
         })
 
@@ -81,7 +100,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         : verifyAsymmetric(alg, key, parsed.signingInput, parsed.signature)
     if (!valid) throw refusal('bad_signature', 'The access token signature is invalid')
     const nowMs = now()
-    const validUntilMs = validateClaims(parsed.payload, parsed.header, rules, nowMs, toleranceSec)
+    const validUntilMs = validateClaims(parsed.payload, parsed.header, rules, nowMs)
     const context = createAuthContext(
       { claims: parsed.payload, issuer: rules.issuer, source: 'jwt' },
       token,
@@ -91,24 +110,34 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (headerCache.size < MAX_CACHED_HEADERS && !headerCache.has(parsed.headerText)) {
       headerCache.set(parsed.headerText, Object.freeze(parsed.header))
     }
-    cache?.set(
-      token,
-      { context, validUntilMs, key, jwks: rules.jwks },
-      { ttl: validUntilMs - nowMs },
-    )
+    // A token without exp never gets here, so the TTL is finite; without maxTokenAgeSec it
+    // is exp plus the tolerance.
+    cache?.set(token, { context, header: parsed.header, rules, key }, { ttl: validUntilMs - nowMs })
     return context
   }
 
-  function verifyFast(token: string): AuthContext | Promise<AuthContext> {
+  function fromCache(token: string, hit: CachedResult): AuthContext | undefined {
+    if (hit.key !== undefined && hit.rules.jwks?.isCurrent(hit.key) !== true) {
+      cache?.delete(token)
+      return undefined
+    }
+    try {
+      validateClaims(hit.context.claims, hit.header, hit.rules, now())
+    } catch (error) {
+      cache?.delete(token)
+      throw error
+    }
+    return hit.context
+  }
+
+  function check(token: string): AuthContext | Promise<AuthContext> {
     if (typeof token !== 'string' || token.length > maxTokenBytes) {
       throw refusal('token_too_large', 'The access token is too large')
     }
     const hit = cache?.get(token)
     if (hit !== undefined) {
-      if (now() < hit.validUntilMs && (hit.key === undefined || hit.jwks?.isCurrent(hit.key))) {
-        return hit.context
-      }
-      cache?.delete(token)
+      const context = fromCache(token, hit)
+      if (context !== undefined) return context
     }
     const parsed = parseJwt(token, headerCache)
     const { alg, kid } = checkHeader(parsed.header)
@@ -130,24 +159,14 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const jwks = new Map<string, JwksCache>()
   for (const [issuer, rules] of issuers) if (rules.jwks !== undefined) jwks.set(issuer, rules.jwks)
   const verifier: JwtVerifier = {
-    verify: async (token) => verifyFast(token),
+    verify: async (token) => check(token),
+    check,
     hydrate: async () => {
       await Promise.all([...jwks.values()].map((cache) => cache.hydrate()))
     },
     jwks,
   }
-  fastPaths.set(verifier, verifyFast)
   return verifier
-}
-
-/**
- * The verifier's synchronous-when-possible path, for the Express layer: a cache hit or a
- * known key answers without a promise.
- */
-export function fastPathOf(
-  verifier: JwtVerifier,
-): (token: string) => AuthContext | Promise<AuthContext> {
-  return fastPaths.get(verifier) ?? ((token) => verifier.verify(token))
 }
 
 function checkHeader(header: Readonly<Record<string, unknown>>): {
@@ -188,12 +207,4 @@ function checkTyp(typ: unknown, accepted: ReadonlySet<string>): void {
       ? accepted !== STRICT_TYP
       : normalized !== null && accepted.has(normalized)
   if (!ok) throw refusal('wrong_typ', 'The token is not an access token')
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${PACKAGE}: ${name} must be a non-negative number`)
-  }
-  return value
 }

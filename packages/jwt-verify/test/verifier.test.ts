@@ -135,7 +135,9 @@ describe('createJwtVerifier', () => {
     ],
     ['a token without exp', {}, { omit: ['exp'] }, 'missing_claim'],
     ['a token for another audience', { aud: 'https://other.test' }, {}, 'wrong_audience'],
-    ['a token without aud', {}, { omit: ['aud'] }, 'wrong_audience'],
+    ['a token without aud', {}, { omit: ['aud'] }, 'audience_missing'],
+    ['a token with an empty aud array', { aud: [] }, {}, 'audience_missing'],
+    ['a token with a numeric aud', { aud: 7 }, {}, 'wrong_audience'],
     ['a token from another issuer', { iss: 'https://evil.test' }, {}, 'wrong_issuer'],
     ['a token with a string exp', { exp: '9999999999' }, {}, 'malformed_token'],
     ['a token with a numeric sub', { sub: 42 }, {}, 'malformed_token'],
@@ -180,6 +182,39 @@ describe('createJwtVerifier', () => {
       '401 invalid_token claim_check_failed',
     )
     expect(await reasonOf(verifier.verify(await issuer.sign({ tenant: 'acme' })))).toBe('accepted')
+  })
+
+  it('runs validators, requiredClaims and maxTokenAgeSec on every request, cache hits included', async () => {
+    const denied = new Set<string>()
+    const clock = { now: Date.now() }
+    const { verifier, upstream } = verifierFor({
+      validators: [(claims) => !denied.has(String(claims.jti))],
+      maxTokenAgeSec: 60,
+      clockToleranceSec: 0,
+      now: () => clock.now,
+    })
+    const token = await issuer.sign({ jti: 'revoked-later' })
+    expect(await reasonOf(verifier.verify(token))).toBe('accepted')
+    expect(await reasonOf(verifier.verify(token))).toBe('accepted')
+    denied.add('revoked-later')
+    expect(await reasonOf(verifier.verify(token))).toBe('401 invalid_token claim_check_failed')
+    denied.clear()
+    expect(await reasonOf(verifier.verify(token))).toBe('accepted')
+    clock.now += 61_000
+    expect(await reasonOf(verifier.verify(token))).toBe('401 invalid_token token_too_old')
+    expect(upstream.calls()).toBe(1)
+  })
+
+  it('answers a cached token synchronously through check(), and the same as verify()', async () => {
+    const { verifier } = verifierFor()
+    const token = await issuer.sign({ scope: 'pets:read' })
+    const first = verifier.check(token)
+    expect(first).toBeInstanceOf(Promise)
+    const auth = await first
+    const second = verifier.check(token)
+    expect(second).not.toBeInstanceOf(Promise)
+    expect(second).toBe(auth)
+    expect(await verifier.verify(token)).toBe(auth)
   })
 
   it.each([

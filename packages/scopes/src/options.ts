@@ -1,4 +1,4 @@
-import { checkOptionNames, type ChallengeParams } from '@tokenguard/core/internal'
+import { checkOptionNames, optionNames, type ChallengeParams } from '@tokenguard/core/internal'
 
 /** Options of the scope and claim checks and of {@link createScopeGuards}. */
 export interface ScopeCheckOptions {
@@ -9,13 +9,15 @@ export interface ScopeCheckOptions {
   realm?: string
 }
 
+const SCOPE_CHECK_OPTION_NAMES = optionNames<ScopeCheckOptions>()(['realm'])
+
 /**
  * Validates options once and returns the challenge parameters every refusal carries.
  *
  * @internal
  */
 export function challengeOf(options: ScopeCheckOptions): Readonly<ChallengeParams> {
-  checkOptionNames('@tokenguard/scopes', options, ['realm'])
+  checkOptionNames('@tokenguard/scopes', options, SCOPE_CHECK_OPTION_NAMES)
   const { realm } = options
   if (realm !== undefined && (typeof realm !== 'string' || realm === '')) {
     throw new TypeError(

@@ -1,4 +1,5 @@
 import type { RedisClientLike } from './redis-client-like.js'
+import { optionNames } from '@tokenguard/core/internal'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -32,9 +33,9 @@ export interface RedisStoreOptions {
 }
 
 /** Every option name of {@link RedisStoreOptions}, for typo detection. */
-export const REDIS_STORE_OPTION_NAMES: readonly string[] = [
+export const REDIS_STORE_OPTION_NAMES: readonly string[] = optionNames<RedisStoreOptions>()([
   'client',
   'namespace',
   'timeoutMs',
   'maxValueBytes',
-]
+])

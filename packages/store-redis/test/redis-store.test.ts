@@ -193,7 +193,7 @@ describe('createRedisStore', () => {
     (timeoutMs) => {
       expect(() => createRedisStore({ client, timeoutMs })).toThrow(
         new RangeError(
-          '@tokenguard/store-redis: timeoutMs must be a positive number of milliseconds, at most 2147483647',
+          '@tokenguard/store-redis: timeoutMs must be a positive number, at most 2147483647',
         ),
       )
     },

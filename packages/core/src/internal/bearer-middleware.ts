@@ -8,12 +8,13 @@ import {
 import type { Middleware } from '../middleware.js'
 import { OAuthError } from '../oauth-error.js'
 import type { TokenBinding } from '../token-binding.js'
+import { optionNames } from './check-options.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>
 
 /** Options every bearer middleware of the suite shares. */
-export interface BearerMiddlewareOptions extends TokenExtractionOptions {
+export interface BearerMiddlewareOptions extends Omit<TokenExtractionOptions, 'schemes'> {
   /**
    * When `false`, a request without a token goes on without `req.auth`; a bad token is
    * still refused. Default: `true`.
@@ -34,15 +35,45 @@ export interface BearerMiddlewareOptions extends TokenExtractionOptions {
 }
 
 /** The option names of {@link BearerMiddlewareOptions}, for typo detection. */
-export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] = [
-  'credentialsRequired',
-  'realm',
-  'setUser',
-  'allowBodyToken',
-  'allowQueryToken',
-  'maxTokenBytes',
-  'dpop',
-]
+export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] =
+  optionNames<BearerMiddlewareOptions>()([
+    'credentialsRequired',
+    'realm',
+    'setUser',
+    'allowBodyToken',
+    'allowQueryToken',
+    'maxTokenBytes',
+    'dpop',
+  ])
+
+/** Options of a token verifier that the request half reads too. */
+const SHARED_WITH_VERIFIER = new Set(['maxTokenBytes'])
+
+/**
+ * Splits the options of a bearer middleware (`jwtBearer`, `introspectionBearer`, ...) into
+ * the request half's and the rest, the verifier's. `maxTokenBytes` goes to both, so the
+ * request is refused before extraction copies an oversized token.
+ *
+ * @example
+ * const { bearer, rest } = splitBearerOptions(options)
+ * const verifier = createJwtVerifier(rest)
+ */
+export function splitBearerOptions<Options extends BearerMiddlewareOptions>(
+  options: Options,
+): { bearer: BearerMiddlewareOptions; rest: Omit<Options, keyof BearerMiddlewareOptions> } {
+  const bearer: Record<string, unknown> = {}
+  const rest: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue
+    const own = BEARER_MIDDLEWARE_OPTION_NAMES.includes(name)
+    if (own) bearer[name] = value
+    if (!own || SHARED_WITH_VERIFIER.has(name)) rest[name] = value
+  }
+  return {
+    bearer,
+    rest: rest as Omit<Options, keyof BearerMiddlewareOptions>,
+  }
+}
 
 /**
  * The request half of every bearer middleware: extracts the token (RFC 6750 §2), calls

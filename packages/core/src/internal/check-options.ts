@@ -48,3 +48,26 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] ?? Number.POSITIVE_INFINITY
 }
+
+/** The names of `Options` that `Names` leaves out, as a type error message. */
+type MissingOptionNames<Options, Names extends readonly unknown[]> = [
+  Exclude<keyof Options, Names[number]>,
+] extends [never]
+  ? unknown
+  : { readonly missingOptionNames: Exclude<keyof Options, Names[number]> }
+
+/**
+ * The option names of an options interface as a list the compiler holds to the interface:
+ * a name the interface lacks, or one of its options missing from the list, fails the
+ * build, so the typo check of {@link checkOptionNames} cannot drift from the type.
+ *
+ * @example
+ * const NAMES = optionNames<JwksCacheOptions>()(['jwksUri', 'issuer', 'fetch'])
+ */
+export function optionNames<Options extends object>(): <
+  const Names extends readonly (keyof Options & string)[],
+>(
+  names: Names & MissingOptionNames<Options, Names>,
+) => readonly string[] {
+  return (names) => Object.freeze([...names])
+}

@@ -5,17 +5,31 @@
  *
  * @packageDocumentation
  */
-export { BEARER_MIDDLEWARE_OPTION_NAMES, createBearerMiddleware } from './bearer-middleware.js'
+export { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, SYMMETRIC_ALGORITHMS } from './algorithms.js'
+export {
+  BEARER_MIDDLEWARE_OPTION_NAMES,
+  createBearerMiddleware,
+  splitBearerOptions,
+} from './bearer-middleware.js'
 export { formatChallenge, formatScopeParam, sanitizeChallengeValue } from './challenge.js'
-export { checkOptionNames } from './check-options.js'
+export { checkOptionNames, optionNames } from './check-options.js'
 export { discoverMetadata, metadataUrl, metadataUrls } from './discover-metadata.js'
 export { fetchJson, UpstreamError } from './fetch-json.js'
 export { createListeners } from './listeners.js'
+export {
+  MAX_TIMER_MS,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+} from './number-options.js'
 export { sha256Base64url } from './sha256.js'
+export { checkTokenClaims } from './token-claims.js'
 export { insecureUrlProblem } from './url-policy.js'
 
+export type { AsymmetricAlgorithm, SymmetricAlgorithm } from './algorithms.js'
 export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'
 export type { ChallengeParams } from './challenge.js'
 export type { DiscoveryOptions } from './discover-metadata.js'
 export type { FetchLike, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
 export type { Listeners } from './listeners.js'
+export type { TokenClaimRules } from './token-claims.js'

@@ -1,5 +1,12 @@
 import { createSecretKey, KeyObject } from 'node:crypto'
-import { checkOptionNames, insecureUrlProblem } from '@tokenguard/core/internal'
+import {
+  ASYMMETRIC_ALGORITHMS,
+  checkOptionNames,
+  insecureUrlProblem,
+  positiveNumber,
+  SYMMETRIC_ALGORITHMS,
+  type TokenClaimRules,
+} from '@tokenguard/core/internal'
 import { createJwksCache, type JwksCache } from '../jwks-cache.js'
 import {
   ISSUER_OPTION_NAMES,
@@ -13,38 +20,28 @@ import {
 /** One trusted issuer with its options checked and defaults filled in. */
 export interface ResolvedIssuer {
   readonly issuer: string
-  readonly audiences: ReadonlySet<string>
   readonly algorithms: ReadonlySet<string>
   readonly profile: AccessTokenProfile
-  readonly requiredClaims: readonly string[]
-  readonly maxTokenAgeSec: number | undefined
+  /** The claim rules, shared with introspection: a JWT must expire. */
+  readonly claims: TokenClaimRules
   readonly validators: readonly ClaimsValidator[]
   readonly jwks: JwksCache | undefined
   readonly secret: KeyObject | undefined
 }
 
 const PACKAGE = '@tokenguard/jwt-verify'
-const ASYMMETRIC = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]
-const SYMMETRIC = ['HS256', 'HS384', 'HS512']
+const ASYMMETRIC: readonly string[] = ASYMMETRIC_ALGORITHMS
+const SYMMETRIC: readonly string[] = SYMMETRIC_ALGORITHMS
 const RFC9068_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti']
 
 /**
  * Checks the verifier options and builds the issuer table. Every mistake throws at
  * start-up with a message that names the option and says what to change.
  */
-export function resolveIssuers(options: JwtVerifierOptions): Map<string, ResolvedIssuer> {
+export function resolveIssuers(
+  options: JwtVerifierOptions,
+  toleranceSec: number,
+): Map<string, ResolvedIssuer> {
   checkOptionNames(PACKAGE, options, VERIFIER_OPTION_NAMES)
   const configs: IssuerConfig[] = []
   if (options.issuers !== undefined) {
@@ -71,12 +68,19 @@ export function resolveIssuers(options: JwtVerifierOptions): Map<string, Resolve
   for (const config of configs) {
     if (table.has(config.issuer))
       throw new TypeError(`${PACKAGE}: issuer "${config.issuer}" is listed twice`)
-    table.set(config.issuer, resolveIssuer({ ...pickRules(options), ...config }, options))
+    table.set(
+      config.issuer,
+      resolveIssuer({ ...pickRules(options), ...config }, options, toleranceSec),
+    )
   }
   return table
 }
 
-function resolveIssuer(config: IssuerConfig, options: JwtVerifierOptions): ResolvedIssuer {
+function resolveIssuer(
+  config: IssuerConfig,
+  options: JwtVerifierOptions,
+  toleranceSec: number,
+): ResolvedIssuer {
   const allowInsecureHttp = options.allowInsecureHttp ?? false
   if (typeof config.issuer !== 'string' || config.issuer === '') {
     throw new TypeError(`${PACKAGE}: every issuer needs an issuer string`)
@@ -112,10 +116,10 @@ function resolveIssuer(config: IssuerConfig, options: JwtVerifierOptions): Resol
   if (profile !== 'lenient' && profile !== 'rfc9068') {
     throw new TypeError(`${PACKAGE}: profile must be 'lenient' or 'rfc9068'`)
   }
-  const maxTokenAgeSec = config.maxTokenAgeSec
-  if (maxTokenAgeSec !== undefined && !(maxTokenAgeSec > 0)) {
-    throw new RangeError(`${PACKAGE}: maxTokenAgeSec must be a positive number of seconds`)
-  }
+  const maxTokenAgeSec =
+    config.maxTokenAgeSec === undefined
+      ? undefined
+      : positiveNumber(PACKAGE, 'maxTokenAgeSec', config.maxTokenAgeSec, 0)
   const requiredClaims = [
     ...new Set([
       ...(config.requiredClaims ?? []),
@@ -124,11 +128,16 @@ function resolveIssuer(config: IssuerConfig, options: JwtVerifierOptions): Resol
   ]
   return {
     issuer: config.issuer,
-    audiences: new Set(audiences),
     algorithms: new Set(algorithms),
     profile,
-    requiredClaims,
-    maxTokenAgeSec,
+    claims: {
+      audiences: new Set(audiences),
+      acceptMissingAudience: false,
+      requireExpiry: true,
+      requiredClaims,
+      maxTokenAgeSec,
+      toleranceSec,
+    },
     validators: [...(config.validators ?? [])],
     secret,
     jwks:

@@ -1,6 +1,8 @@
 import { type AccessTokenClaims } from '@tokenguard/core'
-import { checkOptionNames } from '@tokenguard/core/internal'
-import type { ClaimValue } from '../check-claims.js'
+import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
+import type { ClaimMatch, ClaimValue } from '../check-claims.js'
+
+const CLAIM_MATCH_NAMES = optionNames<ClaimMatch>()(['equals', 'includes'])
 
 /** A `ClaimMatch` once validated: entries copied, so later edits change nothing. */
 export interface CompiledClaimMatch {
@@ -16,7 +18,7 @@ export function validateClaimMatch(caller: string, requirement: unknown): Compil
         `(claims) => boolean, e.g. ${caller}({ equals: { tenant: 'acme' } })`,
     )
   }
-  checkOptionNames('@tokenguard/scopes', requirement, ['equals', 'includes'])
+  checkOptionNames('@tokenguard/scopes', requirement, CLAIM_MATCH_NAMES)
   const equals = entriesOf(caller, 'equals', requirement.equals).map(([name, value]) => {
     if (!isClaimValue(value)) {
       throw new TypeError(

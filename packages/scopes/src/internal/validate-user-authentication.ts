@@ -1,7 +1,13 @@
-import { checkOptionNames } from '@tokenguard/core/internal'
+import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
 import type { UserAuthenticationOptions } from '../check-user-authentication.js'
 
 const DEFAULT_CLOCK_TOLERANCE_SEC = 5
+const USER_AUTHENTICATION_OPTION_NAMES = optionNames<UserAuthenticationOptions>()([
+  'acrValues',
+  'maxAgeSec',
+  'clockToleranceSec',
+  'now',
+])
 // An acr value travels in the space-separated acr_values parameter (RFC 9470 §3), so it is
 // one token of the characters RFC 6750 allows in a quoted parameter: no space, `"` or `\`.
 const ACR_VALUE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
@@ -24,12 +30,7 @@ export function validateUserAuthentication(
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${prefix} takes { acrValues, maxAgeSec }, e.g. ${usage}`)
   }
-  checkOptionNames('@tokenguard/scopes', options, [
-    'acrValues',
-    'maxAgeSec',
-    'clockToleranceSec',
-    'now',
-  ])
+  checkOptionNames('@tokenguard/scopes', options, USER_AUTHENTICATION_OPTION_NAMES)
   const { acrValues, maxAgeSec, clockToleranceSec = DEFAULT_CLOCK_TOLERANCE_SEC, now } = options
   if (acrValues === undefined && maxAgeSec === undefined) {
     throw new TypeError(`${prefix} needs acrValues, maxAgeSec or both, e.g. ${usage}`)

@@ -1,4 +1,9 @@
-import { checkOptionNames } from '@tokenguard/core/internal'
+import {
+  checkOptionNames,
+  MAX_TIMER_MS,
+  positiveInteger,
+  positiveNumber,
+} from '@tokenguard/core/internal'
 import { REDIS_STORE_OPTION_NAMES, type RedisStoreOptions } from '../options.js'
 import type { RedisClientLike } from '../redis-client-like.js'
 import { PACKAGE } from './package-name.js'
@@ -12,7 +17,6 @@ export interface ResolvedRedisStoreOptions {
 }
 
 const NAMESPACE = /^[\x21-\x7e]{1,128}$/
-const MAX_TIMER_MS = 2_147_483_647
 
 /** Checks the options of `createRedisStore` and applies the defaults; throws on a mistake. */
 export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
@@ -35,16 +39,8 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
       `${PACKAGE}: namespace must be 1 to 128 printable ASCII characters without spaces, e.g. "tokenguard:introspection"`,
     )
   }
-  const timeoutMs = options.timeoutMs ?? 250
   // setTimeout turns a longer delay into 1 ms.
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
-    throw new RangeError(
-      `${PACKAGE}: timeoutMs must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`,
-    )
-  }
-  const maxValueBytes = options.maxValueBytes ?? 65_536
-  if (!Number.isInteger(maxValueBytes) || maxValueBytes < 1) {
-    throw new RangeError(`${PACKAGE}: maxValueBytes must be a positive integer`)
-  }
+  const timeoutMs = positiveNumber(PACKAGE, 'timeoutMs', options.timeoutMs, 250, MAX_TIMER_MS)
+  const maxValueBytes = positiveInteger(PACKAGE, 'maxValueBytes', options.maxValueBytes, 65_536)
   return { client, namespace, timeoutMs, maxValueBytes }
 }

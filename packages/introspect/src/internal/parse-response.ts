@@ -1,7 +1,7 @@
 import { UpstreamError } from '@tokenguard/core/internal'
 
 /** An introspection response whose shape has been checked (RFC 7662 §2.2). */
-export type IntrospectionResponse =
+export type ParsedIntrospection =
   { readonly active: true; readonly claims: Record<string, unknown> } | { readonly active: false }
 
 const STRING_MEMBERS = ['scope', 'client_id', 'username', 'token_type', 'sub', 'iss', 'jti']
@@ -13,7 +13,7 @@ const NUMBER_MEMBERS = ['exp', 'iat', 'nbf']
  * is a broken upstream, as are members of the wrong type: an {@link UpstreamError}, never
  * an active token.
  */
-export function parseIntrospectionResponse(body: unknown): IntrospectionResponse {
+export function parseIntrospectionResponse(body: unknown): ParsedIntrospection {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new UpstreamError('the introspection response is not a JSON object', 'invalid')
   }

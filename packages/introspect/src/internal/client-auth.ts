@@ -1,7 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto'
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { checkOptionNames } from '@tokenguard/core/internal'
-import type { ClientAuthentication } from './options.js'
+import type { ClientAuthentication } from '../options.js'
 
 /** What a client authentication adds to an introspection request. */
 export interface ClientCredentials {
