@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 import { calculateJwkThumbprint } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createNonceSource, createRequestUrl, jwkThumbprint } from '../src/index.js'
+import { jwkThumbprint } from '../src/jwk-thumbprint.js'
+import { createNonceSource } from '../src/nonce-source.js'
+import { createRequestUrl } from '../src/request-url.js'
 
 describe('jwkThumbprint', () => {
   it('computes the RFC 7638 §3.1 example thumbprint', () => {

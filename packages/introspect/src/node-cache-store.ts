@@ -1,4 +1,5 @@
 import type { Store } from '@tokenguard/core'
+import type { CachedIntrospection } from './options.js'
 
 /** The part of a node-cache instance that {@link nodeCacheStore} uses. */
 export interface NodeCacheLike {
@@ -17,7 +18,7 @@ export interface NodeCacheLike {
  * const store = nodeCacheStore(new NodeCache({ maxKeys: 50_000, useClones: false }))
  * introspectionBearer({ issuer, audience, clientAuth, store })
  */
-export function nodeCacheStore<V>(cache: NodeCacheLike): Store<V> {
+export function nodeCacheStore<V = CachedIntrospection>(cache: NodeCacheLike): Store<V> {
   return {
     get: (key) => Promise.resolve(cache.get<V>(key)),
     set: (key, value, ttlMs) => {
