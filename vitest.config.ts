@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// One run over the whole workspace. Packages resolve to their TypeScript sources through
-// our own `@tokenguard/source` export condition (never a name a user's tool sets), so no build is needed before the tests.
+// One run over the whole workspace. Packages resolve to their TypeScript sources through our
+// own `@tokenguard/source` export condition (never a name a user's tool sets), so no build is
+// needed before the tests. Each package also has a vitest.config.ts of its own, so
+// `vitest run` works from its folder.
 export default defineConfig({
   resolve: { conditions: ['@tokenguard/source'] },
   ssr: { resolve: { conditions: ['@tokenguard/source'] } },
@@ -9,9 +11,9 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     // One real redis-server on 127.0.0.1 for the run; tests read its URL with inject('redisUrl').
-    globalSetup: ['./test/support/redis-global-setup.ts'],
+    globalSetup: ['./tools/test-support/src/redis-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: ['default', './tools/test-support/src/summary-reporter.ts'],
   },
 })

@@ -1,6 +1,6 @@
 import { createTestIssuer, DEFAULT_TEST_CLIENT, type TestIssuer } from '@tokenguard/test-tokens'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { serve, type LocalServer } from '../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { startApi } from './support/api.js'
 
 // OpenID Connect Discovery 1.0 §4 and RFC 8414 §3: how the suite finds an issuer's keys, and

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serve } from '../support/serve.js'
+import { serve } from '@tokenguard/test-support/serve'
 import { startApi, trust, type TestApi } from './support/api.js'
 import { startCanary } from './support/canary.js'
 import { b64, signEs256Raw, signRs256 } from './support/jws.js'

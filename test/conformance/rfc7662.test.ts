@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serve, type LocalServer } from '../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { introspectAt, startApi, type TestApi } from './support/api.js'
 
 // RFC 7662: the resource server's side of token introspection, over real HTTP: requests to

@@ -4,7 +4,7 @@ import { createJwtVerifier } from '@tokenguard/jwt-verify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPetstoreApp } from '../../examples/petstore/src/app.js'
 import { send } from '../conformance/support/api.js'
-import { serve, type LocalServer } from '../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import {
   ACCESS_TOKEN_TTL_SEC,
   API,

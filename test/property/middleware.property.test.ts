@@ -7,7 +7,7 @@ import {
 } from '@tokenguard/test-tokens'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serve, type LocalServer } from '../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { base64urlText, HTTP_RUNS } from './support.js'
 
 // The whole stack over real HTTP: the PetStore example (JWTs and introspected opaque tokens)

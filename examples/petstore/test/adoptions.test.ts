@@ -1,6 +1,6 @@
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalServer } from '../../../test/support/serve.js'
+import type { LocalServer } from '@tokenguard/test-support/serve'
 import { createPetStore, type PetStore } from '../src/pets.js'
 import { serveApp, startIssuer, type LocalIssuer } from './helpers.js'
 

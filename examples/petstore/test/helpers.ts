@@ -5,7 +5,7 @@ import {
   type RunningIssuer,
   type TestIssuer,
 } from '@tokenguard/test-tokens'
-import { serve, type LocalServer } from '../../../test/support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { createPetstoreApp, type PetstoreAppOptions } from '../src/app.js'
 
 export const AUDIENCE = 'https://api.petstore.test'

@@ -1,6 +1,6 @@
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { serve, type LocalServer } from '../../../test/support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { createPetstoreApp } from '../src/app.js'
 import {
   AUDIENCE,

@@ -7,7 +7,7 @@ import {
   type ErrorMiddleware,
   type Middleware,
 } from '@tokenguard/core'
-import { frameworks } from '../../../test/support/serve.js'
+import { frameworks } from '@tokenguard/test-support/serve'
 
 const failWith =
   (err: unknown): Middleware =>

@@ -6,7 +6,7 @@ import {
   type Middleware,
   type ProtectedResourceMetadataOptions,
 } from '@tokenguard/core'
-import { frameworks, serve, type LocalServer } from '../../../test/support/serve.js'
+import { frameworks, serve, type LocalServer } from '@tokenguard/test-support/serve'
 
 const WELL_KNOWN = '/.well-known/oauth-protected-resource'
 

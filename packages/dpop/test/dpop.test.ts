@@ -11,7 +11,7 @@ import {
 } from '@tokenguard/test-tokens'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { echoAuth, frameworks, serve, type LocalServer } from '../../../test/support/serve.js'
+import { echoAuth, frameworks, serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { dpop, DEFAULT_DPOP_ALGORITHMS, type DpopOptions } from '../src/index.js'
 
 const ORIGIN = 'https://api.test'

@@ -14,8 +14,8 @@ import {
   connectRedis,
   testNamespace,
   type TestRedisClient,
-} from '../../../test/support/redis-client.js'
-import { echoAuth, frameworks, serve, type LocalServer } from '../../../test/support/serve.js'
+} from '@tokenguard/test-support/redis-client'
+import { echoAuth, frameworks, serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { dpop } from '../src/index.js'
 
 const ORIGIN = 'https://api.test'

@@ -10,7 +10,7 @@ import {
 } from '@tokenguard/test-tokens'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { echoAuth, frameworks, serve } from '../../../test/support/serve.js'
+import { echoAuth, frameworks, serve } from '@tokenguard/test-support/serve'
 import {
   createIntrospector,
   hybridBearer,

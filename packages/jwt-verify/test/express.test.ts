@@ -2,7 +2,7 @@ import { oauthErrorHandler } from '@tokenguard/core'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { echoAuth, frameworks, serve } from '../../../test/support/serve.js'
+import { echoAuth, frameworks, serve } from '@tokenguard/test-support/serve'
 import { createJwtVerifier, jwtBearer } from '../src/index.js'
 
 let issuer: TestIssuer

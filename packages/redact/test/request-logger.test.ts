@@ -9,7 +9,7 @@ import {
   type LoggerLike,
   type RequestLogEntry,
 } from '@tokenguard/redact'
-import { frameworks, serve } from '../../../test/support/serve.js'
+import { frameworks, serve } from '@tokenguard/test-support/serve'
 import { jwtShaped, opaque } from './support/secrets.js'
 
 type Level = 'info' | 'warn' | 'error'

@@ -10,7 +10,7 @@ import {
   requireScopes,
 } from '@tokenguard/scopes'
 import { authFor, ok, parseClaims, setAuth } from './support/auth.js'
-import { frameworks } from '../../../test/support/serve.js'
+import { frameworks } from '@tokenguard/test-support/serve'
 
 const SCOPE_DESCRIPTION = 'The access token does not have the scope this resource requires'
 const CLAIM_DESCRIPTION = 'The access token does not satisfy the requirements of this resource'

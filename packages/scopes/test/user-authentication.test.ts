@@ -16,7 +16,7 @@ import {
   requireUserAuthentication,
   type UserAuthenticationOptions,
 } from '@tokenguard/scopes'
-import { frameworks, serve, type LocalServer } from '../../../test/support/serve.js'
+import { frameworks, serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { authFor, ok, setAuth } from './support/auth.js'
 
 const NOW_SEC = 1_700_000_000

@@ -10,8 +10,8 @@ import {
   connectRedis,
   testNamespace,
   type TestRedisClient,
-} from '../../../test/support/redis-client.js'
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
+} from '@tokenguard/test-support/redis-client'
+import { startRedisServer, type RedisServer } from '@tokenguard/test-support/redis-server'
 import { createRedisStore } from '../src/index.js'
 
 // Outages need a Redis of their own: these tests pause or stop a throwaway redis-server,

@@ -5,7 +5,7 @@ import {
   keysIn,
   testNamespace,
   type TestRedisClient,
-} from '../../../test/support/redis-client.js'
+} from '@tokenguard/test-support/redis-client'
 import { createRedisStore, type RedisStoreOptions } from '../src/index.js'
 
 // Every test runs against the real redis-server of the run (test/support/redis-global-setup.ts),

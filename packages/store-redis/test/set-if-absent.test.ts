@@ -4,7 +4,7 @@ import {
   keysIn,
   testNamespace,
   type TestRedisClient,
-} from '../../../test/support/redis-client.js'
+} from '@tokenguard/test-support/redis-client'
 import { createRedisStore } from '../src/index.js'
 
 // The primitive of DPoP replay detection (RFC 9449 §11.1), on the run's real redis-server.

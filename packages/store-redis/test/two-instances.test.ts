@@ -13,8 +13,8 @@ import {
   keysIn,
   testNamespace,
   type TestRedisClient,
-} from '../../../test/support/redis-client.js'
-import { echoAuth, frameworks, serve, type LocalServer } from '../../../test/support/serve.js'
+} from '@tokenguard/test-support/redis-client'
+import { echoAuth, frameworks, serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { createRedisStore } from '../src/index.js'
 
 // Two instances of one API, each with its own Redis connection, against the run's real

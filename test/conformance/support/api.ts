@@ -5,7 +5,7 @@ import { introspectionBearer, type IntrospectionBearerOptions } from '@tokenguar
 import { jwtBearer, type JwtBearerOptions } from '@tokenguard/jwt-verify'
 import { createScopeGuards } from '@tokenguard/scopes'
 import { DEFAULT_TEST_CLIENT, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
-import { serve, type LocalServer } from '../../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { parseChallenges, type ParsedChallenge } from './challenge-parser.js'
 
 /** The realm of every API the conformance tests start. */

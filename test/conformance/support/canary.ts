@@ -1,4 +1,4 @@
-import { serve, type LocalServer } from '../../support/serve.js'
+import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 
 /** A local HTTP server that answers every request with 404 and counts them. */
 export interface Canary extends LocalServer {
