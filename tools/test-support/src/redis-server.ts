@@ -14,7 +14,7 @@ export interface RedisServer {
 }
 
 const HINT =
-  'The tests need a real redis-server on PATH: run `node scripts/ensure-redis-server.mjs` ' +
+  'The tests need a real redis-server on PATH: run `node scripts/ensure-test-tools.mjs` ' +
   '(it installs Debian’s redis-server with apt-get when missing), or install Redis yourself.'
 
 const STARTUP_MS = 10_000
