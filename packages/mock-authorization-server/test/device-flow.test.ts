@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMockAuthorizationServer } from '../src/index.js'
@@ -111,6 +112,7 @@ describe('the device authorization grant (RFC 8628)', () => {
     try {
       server.approveDevice('ZZZZ-QQQQ', { sub: 'dana' })
     } catch (error) {
+      expect(error).toBeInstanceOf(RangeError)
       message = (error as Error).message
     }
     expect(message).toBe(
@@ -186,5 +188,112 @@ describe('the device authorization grant (RFC 8628)', () => {
     const text = await response.text()
     expect(text).toContain('The code is unknown, expired or already used.')
     expect(text).not.toContain('WXYZ')
+  })
+})
+
+describe('the device verification page under guessing (RFC 8628 §5.1)', () => {
+  let server: MockAuthorizationServer
+  let running: RunningAuthorizationServer
+  let clock = 1_800_000_000_000
+  const WRONG = 'BBBB-BBBB'
+
+  beforeAll(async () => {
+    server = await createMockAuthorizationServer({
+      issuerOptions: { algorithms: ['ES256'], now: () => clock },
+      deviceCodeExpiresInSec: 3600,
+      clients: [{ client_id: 'tv', token_endpoint_auth_method: 'none' }],
+    })
+    running = await server.listen()
+  })
+
+  afterAll(() => running.close())
+
+  const start = async () => {
+    const response = await postForm(running.deviceAuthorizationEndpoint, { client_id: 'tv' })
+    const body = (await response.json()) as { device_code: string; user_code: string }
+    // A wrong code must be wrong: the real one is random.
+    expect(body.user_code).not.toBe(WRONG)
+    return body
+  }
+
+  const poll = (deviceCode: string) =>
+    tokenRequest(running, { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: 'tv' })
+
+  // Loads the page, then posts the code from `localAddress`, another client on this machine.
+  const guess = async (localAddress: string, userCode: string) => {
+    const html = await (await fetch(running.deviceVerificationUri)).text()
+    const consent = /name="consent" value="([^"]+)"/.exec(html)![1]!
+    const form = new URLSearchParams({
+      consent,
+      user_code: userCode,
+      username: 'erin',
+      decision: 'approve',
+    })
+    return new Promise<{ status: number; retryAfter: string | undefined; text: string }>(
+      (resolve, reject) => {
+        const sent = request(
+          running.deviceVerificationUri,
+          {
+            method: 'POST',
+            localAddress,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          },
+          (response) => {
+            let text = ''
+            response.setEncoding('utf8')
+            response.on('data', (chunk: string) => (text += chunk))
+            response.on('end', () => {
+              const retryAfter = response.headers['retry-after']
+              resolve({ status: response.statusCode ?? 0, retryAfter, text })
+            })
+          },
+        )
+        sent.on('error', reject)
+        sent.end(form.toString())
+      },
+    )
+  }
+
+  it('locks an address out after 5 wrong codes, even for the right one, for 15 minutes', async () => {
+    const device = await start()
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const wrong = await guess('127.0.0.2', WRONG)
+      expect(wrong.status, `attempt ${attempt}`).toBe(400)
+    }
+    const locked = await guess('127.0.0.2', device.user_code)
+    expect(locked.status).toBe(429)
+    expect(locked.retryAfter).toBe('900')
+    expect(locked.text).toContain('Too many wrong codes from this address; try again in 15 min.')
+    expect(locked.text).not.toContain(device.user_code)
+    expect((await poll(device.device_code)).body.error).toBe('authorization_pending')
+    // Another address is not locked out by this one.
+    expect((await guess('127.0.0.3', WRONG)).status).toBe(400)
+    clock += 15 * 60_000
+    const approved = await guess('127.0.0.2', device.user_code)
+    expect(approved.status).toBe(200)
+    expect(approved.text).toContain('Device approved')
+    expect((await poll(device.device_code)).status).toBe(200)
+  })
+
+  it('spends a device code after 50 wrong codes from any addresses: the device starts again', async () => {
+    const device = await start()
+    for (let attempt = 0; attempt < 50; attempt++) {
+      // Four guesses per address, under the lockout of each.
+      const address = `127.0.0.${10 + Math.floor(attempt / 4)}`
+      expect((await guess(address, WRONG)).status, `attempt ${attempt} from ${address}`).toBe(400)
+    }
+    const late = await guess('127.0.0.100', device.user_code)
+    expect(late.status).toBe(400)
+    expect(late.text).toContain('The code is unknown, expired or already used.')
+    expect(() => server.approveDevice(device.user_code)).toThrow(RangeError)
+    clock += 10_000
+    const polled = await poll(device.device_code)
+    expect(polled.body).toEqual({
+      error: 'expired_token',
+      error_description: 'the device code expired',
+    })
+    // A device that starts after the guesses has its full budget.
+    const next = await start()
+    expect((await guess('127.0.0.101', next.user_code)).status).toBe(200)
   })
 })

@@ -101,6 +101,25 @@ describe('the refresh token grant', () => {
     })
   })
 
+  it('revokes the whole family however many rotations came before, 60 here (RFC 9700 §4.14.2)', async () => {
+    const first = await login()
+    const access = [first.access]
+    let current = first.refresh
+    for (let rotation = 0; rotation < 60; rotation++) {
+      const { body } = await refresh(current)
+      access.push(body.access_token as string)
+      current = body.refresh_token as string
+    }
+    const active = (tokens: readonly string[]) =>
+      tokens.flatMap((token, index) => (issuer.introspect(token).active === true ? [index] : []))
+    expect(active(access)).toHaveLength(61)
+    const replay = await refresh(first.refresh)
+    expect(replay.body.error).toBe('invalid_grant')
+    // The indexes of any token still active: none, the first access token included.
+    expect(active([...access, current])).toEqual([])
+    expect((await refresh(current)).body.error).toBe('invalid_grant')
+  })
+
   it('leaves other families alone when one is revoked', async () => {
     const mine = await login()
     const theirs = await login()

@@ -1,7 +1,7 @@
 import { createIntrospector } from '@tokenguard/introspect'
 import { createJwtVerifier, jwtBearer } from '@tokenguard/jwt-verify'
 import type { JwtVerifierOptions } from '@tokenguard/jwt-verify'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { echoAuth, frameworks, serve } from '../../../test/support/serve.js'
 import { createTestIssuer, DEFAULT_TEST_CLIENT } from '../src/index.js'
 import type { Fault, RunningIssuer, TestIssuer } from '../src/index.js'
@@ -101,15 +101,12 @@ describe('faults seen through jwt-verify and introspect', () => {
     const app = await serve(
       frameworks[0]!.app([jwtBearer({ issuer: running.url, audience: issuer.audience }), echoAuth]),
     )
-    try {
-      const response = await fetch(`${app.url}/`, {
-        headers: { Authorization: `Bearer ${await issuer.sign()}` },
-      })
-      expect(response.status).toBe(503)
-      expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
-      expect(response.headers.get('www-authenticate')).toBeNull()
-    } finally {
-      await app.close()
-    }
+    onTestFinished(() => app.close())
+    const response = await fetch(`${app.url}/`, {
+      headers: { Authorization: `Bearer ${await issuer.sign()}` },
+    })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(response.headers.get('www-authenticate')).toBeNull()
   })
 })
