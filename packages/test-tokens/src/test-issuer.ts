@@ -3,8 +3,8 @@ import { DEFAULT_TEST_CLIENT } from './clients/test-client.js'
 import type { TestClient } from './clients/test-client.js'
 import { createHostileTokens } from './hostile/hostile-tokens.js'
 import type { HostileTokens } from './hostile/hostile-tokens.js'
-import { attachInternals } from './internal/issuer-internals.js'
 import type { IssuerInternals } from './internal/issuer-internals.js'
+import { checkAlgorithm } from './keys/algorithms.js'
 import type { TestAlgorithm } from './keys/algorithms.js'
 import { createKeyRing } from './keys/key-ring.js'
 import { rotateKeys } from './keys/rotate-keys.js'
@@ -12,7 +12,8 @@ import type { RotateKeysOptions } from './keys/rotate-keys.js'
 import { generateTestKey } from './keys/test-key.js'
 import type { PublicJwk, TestKey, TestKeyOptions } from './keys/test-key.js'
 import { checkKnownOptions } from './options/check-options.js'
-import { checkAlgorithm, resolveIssuerOptions } from './options/issuer-options.js'
+import { resolveIssuerOptions } from './issuer-options.js'
+import type { TestIssuerOptions } from './issuer-options.js'
 import type { IssuerExtension } from './server/issuer-routes.js'
 import { startIssuerServer } from './server/running-issuer.js'
 import type { ListenOptions, RunningIssuer, RunningServer } from './server/running-issuer.js'
@@ -22,29 +23,6 @@ import type { SignOptions } from './tokens/sign-options.js'
 import { signToken } from './tokens/sign-token.js'
 import { createTokenStore } from './tokens/token-store.js'
 import type { RevokeOptions } from './tokens/token-store.js'
-
-/** Options of {@link createTestIssuer}. */
-export interface TestIssuerOptions {
-  /**
-   * Algorithms to make a key for; the first is the default signing algorithm.
-   * Default: `['RS256', 'PS256', 'ES256', 'EdDSA']`.
-   */
-  algorithms?: readonly TestAlgorithm[]
-  /** The `iss` of minted tokens until `listen()` is called. Default: `'https://issuer.test'`. */
-  issuer?: string
-  /** The `aud` of minted tokens. Default: `'https://api.test'`. */
-  audience?: string
-  /** Lifetime of minted tokens in seconds. Default: 300 (5 min). */
-  defaultExpiresInSec?: number
-  /** Clock in milliseconds, for `iat`, `exp` and the end of rotated keys. Default: `Date.now`. */
-  now?: () => number
-  /**
-   * Clients that may call `/introspect` and `/revoke`. Default: one client,
-   * {@link DEFAULT_TEST_CLIENT} (`client_id: 'test-client'` with a 40-byte `client_secret`).
-   * A given list replaces the default; pass it too when you still want it.
-   */
-  clients?: readonly TestClient[]
-}
 
 /**
  * A local token issuer for tests: real keys, signed access tokens, a JWKS with key rotation,
@@ -244,6 +222,24 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     isGrantRevoked: (grantId) => tokens.isGrantRevoked(grantId),
     listen: (listenOptions, extension) => serve(listenOptions, extension),
   }
-  attachInternals(testIssuer, internals)
+  internalsOf.set(testIssuer, internals)
   return testIssuer
+}
+
+// What the mock authorization server reads of each issuer, out of reach of its users.
+const internalsOf = new WeakMap<TestIssuer, IssuerInternals>()
+
+/**
+ * The internals of `issuer`, for `@tokenguard/test-tokens/internal`; throws a TypeError when
+ * it was not made by {@link createTestIssuer}.
+ *
+ * @example
+ * const { clients, now } = issuerInternals(await createTestIssuer())
+ */
+export function issuerInternals(issuer: TestIssuer): IssuerInternals {
+  const found = internalsOf.get(issuer)
+  if (found === undefined) {
+    throw new TypeError('@tokenguard/test-tokens: the issuer must come from createTestIssuer()')
+  }
+  return found
 }

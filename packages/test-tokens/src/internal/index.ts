@@ -11,7 +11,7 @@ export { secretsEqual } from '../clients/secrets-equal.js'
 export { CLIENT_AUTH_METHODS } from '../server/issuer-metadata.js'
 export { MAX_FORM_BYTES, readForm } from '../server/read-form.js'
 export { respond } from '../server/respond.js'
-export { issuerInternals } from './issuer-internals.js'
+export { issuerInternals } from '../test-issuer.js'
 
 export type { ClientAuthResult, ClientRequest } from '../clients/authenticate-client.js'
 export type {

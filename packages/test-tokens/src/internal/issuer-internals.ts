@@ -1,7 +1,6 @@
 import type { ClientRegistry } from '../clients/client-registry.js'
 import type { IssuerExtension } from '../server/issuer-routes.js'
 import type { ListenOptions, RunningServer } from '../server/running-issuer.js'
-import type { TestIssuer } from '../test-issuer.js'
 import type { OpaqueOptions } from '../tokens/opaque-options.js'
 import type { SignOptions } from '../tokens/sign-options.js'
 
@@ -40,25 +39,4 @@ export interface IssuerInternals {
    * the issuer counts as listening until the server closes.
    */
   listen(options: ListenOptions, extension: IssuerExtension): Promise<RunningServer>
-}
-
-const internals = new WeakMap<TestIssuer, IssuerInternals>()
-
-/** Records the internals of an issuer `createTestIssuer` made. */
-export function attachInternals(issuer: TestIssuer, value: IssuerInternals): void {
-  internals.set(issuer, value)
-}
-
-/**
- * The internals of `issuer`; throws a TypeError when it was not made by `createTestIssuer`.
- *
- * @example
- * const { clients, now } = issuerInternals(await createTestIssuer())
- */
-export function issuerInternals(issuer: TestIssuer): IssuerInternals {
-  const found = internals.get(issuer)
-  if (found === undefined) {
-    throw new TypeError('@tokenguard/test-tokens: the issuer must come from createTestIssuer()')
-  }
-  return found
 }

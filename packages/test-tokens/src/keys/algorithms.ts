@@ -36,3 +36,13 @@ export const DEFAULT_TEST_ALGORITHMS: readonly TestAlgorithm[] = Object.freeze([
 export function isTestAlgorithm(value: unknown): value is TestAlgorithm {
   return typeof value === 'string' && (TEST_ALGORITHMS as readonly string[]).includes(value)
 }
+
+/** Returns `alg`, or throws a RangeError when it is not a {@link TestAlgorithm}. */
+export function checkAlgorithm(alg: unknown): TestAlgorithm {
+  if (!isTestAlgorithm(alg)) {
+    throw new RangeError(
+      `@tokenguard/test-tokens: unsupported algorithm "${String(alg)}"; use RS*, PS*, ES* or EdDSA`,
+    )
+  }
+  return alg
+}

@@ -2,7 +2,7 @@ import type { TestAlgorithm } from './algorithms.js'
 import type { TestKey } from './test-key.js'
 import { generateTestKey } from './test-key.js'
 import { checkKnownOptions } from '../options/check-options.js'
-import { checkAlgorithm } from '../options/issuer-options.js'
+import { checkAlgorithm } from './algorithms.js'
 import type { KeyRing } from './key-ring.js'
 
 /** Options of `TestIssuer.rotateKeys`. */

@@ -1,8 +1,30 @@
-import { DEFAULT_TEST_ALGORITHMS, isTestAlgorithm } from '../keys/algorithms.js'
-import type { TestAlgorithm } from '../keys/algorithms.js'
-import type { TestClient } from '../clients/test-client.js'
-import type { TestIssuerOptions } from '../test-issuer.js'
-import { checkKnownOptions } from './check-options.js'
+import type { TestClient } from './clients/test-client.js'
+import { checkAlgorithm, DEFAULT_TEST_ALGORITHMS } from './keys/algorithms.js'
+import type { TestAlgorithm } from './keys/algorithms.js'
+import { checkKnownOptions } from './options/check-options.js'
+
+/** Options of `createTestIssuer`. */
+export interface TestIssuerOptions {
+  /**
+   * Algorithms to make a key for; the first is the default signing algorithm.
+   * Default: `['RS256', 'PS256', 'ES256', 'EdDSA']`.
+   */
+  algorithms?: readonly TestAlgorithm[]
+  /** The `iss` of minted tokens until `listen()` is called. Default: `'https://issuer.test'`. */
+  issuer?: string
+  /** The `aud` of minted tokens. Default: `'https://api.test'`. */
+  audience?: string
+  /** Lifetime of minted tokens in seconds. Default: 300 (5 min). */
+  defaultExpiresInSec?: number
+  /** Clock in milliseconds, for `iat`, `exp` and the end of rotated keys. Default: `Date.now`. */
+  now?: () => number
+  /**
+   * Clients that may call `/introspect` and `/revoke`. Default: one client,
+   * `DEFAULT_TEST_CLIENT` (`client_id: 'test-client'` with a 40-byte `client_secret`).
+   * A given list replaces the default; pass it too when you still want it.
+   */
+  clients?: readonly TestClient[]
+}
 
 /** {@link TestIssuerOptions} checked, with their defaults filled in. */
 export interface IssuerSettings {
@@ -48,16 +70,6 @@ function checkAlgorithms(value: unknown): readonly TestAlgorithm[] {
     throw new RangeError('@tokenguard/test-tokens: algorithms must not repeat')
   }
   return algorithms
-}
-
-/** Returns `alg`, or throws a RangeError when it is not a {@link TestAlgorithm}. */
-export function checkAlgorithm(alg: unknown): TestAlgorithm {
-  if (!isTestAlgorithm(alg)) {
-    throw new RangeError(
-      `@tokenguard/test-tokens: unsupported algorithm "${String(alg)}"; use RS*, PS*, ES* or EdDSA`,
-    )
-  }
-  return alg
 }
 
 function checkText(name: string, value: string): string {
