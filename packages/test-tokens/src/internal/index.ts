@@ -9,7 +9,7 @@ export { presentsCredentials } from '../clients/authenticate-client.js'
 export { CLIENT_FIELDS } from '../clients/client-registry.js'
 export { secretsEqual } from '../clients/secrets-equal.js'
 export { CLIENT_AUTH_METHODS } from '../server/issuer-metadata.js'
-export { MAX_FORM_BYTES, readForm } from '../server/read-form.js'
+export { readForm } from '../server/read-form.js'
 export { respond } from '../server/respond.js'
 export { issuerInternals } from '../test-issuer.js'
 
