@@ -131,7 +131,7 @@ async function summary(
   ]
   const about = [
     `sub ${sub}`,
-    `client_id ${String(sample?.client_id)}`,
+    `client_id ${sample?.client_id ?? 'none'}`,
     scope === undefined ? 'no scope' : `scope ${scope}`,
     `${exp - iat} s`,
   ]
