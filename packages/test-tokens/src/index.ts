@@ -1,12 +1,11 @@
-export { DEFAULT_TEST_ALGORITHMS, TEST_ALGORITHMS } from './algorithms.js'
-export { GRANT_TYPES } from './grant-type.js'
-export { DEFAULT_TEST_CLIENT } from './test-client.js'
-export { createDpopClient } from './dpop-client.js'
-export { createTestIssuer } from './test-issuer.js'
+export { DEFAULT_TEST_CLIENT } from './clients/test-client.js'
+export { createDpopClient } from './dpop/dpop-client.js'
 export { expectRejectsHostileTokens } from './hostile/expect-rejects-hostile-tokens.js'
-export { generateTestKey } from './test-key.js'
+export { DEFAULT_TEST_ALGORITHMS, TEST_ALGORITHMS } from './keys/algorithms.js'
+export { generateTestKey } from './keys/test-key.js'
+export { createTestIssuer } from './test-issuer.js'
 
-export type { TestAlgorithm } from './algorithms.js'
+export type { TestClient } from './clients/test-client.js'
 export type {
   BrokenDpopProof,
   DpopAlgorithm,
@@ -14,14 +13,7 @@ export type {
   DpopClientOptions,
   DpopProofOverrides,
   DpopProofRequest,
-} from './dpop-client.js'
-export type {
-  AuthorizationServerControls,
-  AuthorizationServerOptions,
-  DeviceApprovalOptions,
-  RotateKeysOptions,
-} from './authorization-server.js'
-export type { GrantType, TokenFormat } from './grant-type.js'
+} from './dpop/dpop-client.js'
 export type {
   ExpectRejectsHostileTokensOptions,
   HostileIssuer,
@@ -33,10 +25,13 @@ export type {
   HostileTokens,
   HostileUrlOptions,
 } from './hostile/hostile-tokens.js'
-export type { IntrospectionResponse } from './introspection-response.js'
-export type { OpaqueOptions } from './opaque-options.js'
-export type { Fault, FaultEndpoint, ListenOptions, RunningIssuer } from './running-issuer.js'
-export type { SignOptions } from './sign-options.js'
-export type { TestClient } from './test-client.js'
-export type { PublicJwk, TestKey, TestKeyOptions } from './test-key.js'
-export type { TestIssuer, TestIssuerOptions } from './test-issuer.js'
+export type { TestAlgorithm } from './keys/algorithms.js'
+export type { RotateKeysOptions } from './keys/rotate-keys.js'
+export type { PublicJwk, TestKey, TestKeyOptions } from './keys/test-key.js'
+export type { Fault, FaultEndpoint } from './server/fault.js'
+export type { ListenOptions, RunningIssuer } from './server/running-issuer.js'
+export type { TestIssuerOptions } from './issuer-options.js'
+export type { TestIssuer } from './test-issuer.js'
+export type { IntrospectionResponse } from './tokens/introspection-response.js'
+export type { OpaqueOptions } from './tokens/opaque-options.js'
+export type { SignOptions } from './tokens/sign-options.js'

@@ -1,61 +1,35 @@
-import type { TestAlgorithm } from './algorithms.js'
-import type {
-  AuthorizationServerControls,
-  AuthorizationServerOptions,
-} from './authorization-server.js'
+import { createClientRegistry } from './clients/client-registry.js'
+import { DEFAULT_TEST_CLIENT } from './clients/test-client.js'
+import type { TestClient } from './clients/test-client.js'
 import { createHostileTokens } from './hostile/hostile-tokens.js'
 import type { HostileTokens } from './hostile/hostile-tokens.js'
-import { checkSubject } from './internal/authorization-settings.js'
-import { checkKnownOptions } from './internal/check-options.js'
-import { createClientRegistry } from './internal/client-registry.js'
-import { createGrantServer } from './internal/grant-server.js'
-import { checkAlgorithm, resolveIssuerOptions } from './internal/issuer-options.js'
-import { createKeyRing } from './internal/key-ring.js'
-import { rotateKeys } from './internal/rotate-keys.js'
-import { signToken } from './internal/sign-token.js'
-import { createTokenStore } from './internal/token-store.js'
-import type { IntrospectionResponse } from './introspection-response.js'
-import type { OpaqueOptions } from './opaque-options.js'
-import { startIssuerServer } from './running-issuer.js'
-import type { ListenOptions, RunningIssuer } from './running-issuer.js'
-import type { SignOptions } from './sign-options.js'
-import { DEFAULT_TEST_CLIENT } from './test-client.js'
-import type { TestClient } from './test-client.js'
-import { generateTestKey } from './test-key.js'
-import type { PublicJwk, TestKey, TestKeyOptions } from './test-key.js'
-
-/** Options of {@link createTestIssuer}; the authorization server's are inherited. */
-export interface TestIssuerOptions extends AuthorizationServerOptions {
-  /**
-   * Algorithms to make a key for; the first is the default signing algorithm.
-   * Default: `['RS256', 'PS256', 'ES256', 'EdDSA']`.
-   */
-  algorithms?: readonly TestAlgorithm[]
-  /** The `iss` of minted tokens until `listen()` is called. Default: `'https://issuer.test'`. */
-  issuer?: string
-  /** The `aud` of minted tokens. Default: `'https://api.test'`. */
-  audience?: string
-  /** Lifetime of minted tokens in seconds. Default: 300 (5 min). */
-  defaultExpiresInSec?: number
-  /**
-   * Clock in milliseconds, for `iat` and `exp`, and for the expiry of codes, device codes,
-   * refresh tokens and rotated keys. Default: `Date.now`.
-   */
-  now?: () => number
-  /**
-   * Clients that may call `/token`, `/introspect` and `/revoke`. Default: one client,
-   * {@link DEFAULT_TEST_CLIENT} (`client_id: 'test-client'` with a 40-byte `client_secret`).
-   * A given list replaces the default; pass it too when you still want it.
-   */
-  clients?: readonly TestClient[]
-}
+import type { IssuerInternals } from './internal/issuer-internals.js'
+import { checkAlgorithm } from './keys/algorithms.js'
+import type { TestAlgorithm } from './keys/algorithms.js'
+import { createKeyRing } from './keys/key-ring.js'
+import { rotateKeys } from './keys/rotate-keys.js'
+import type { RotateKeysOptions } from './keys/rotate-keys.js'
+import { generateTestKey } from './keys/test-key.js'
+import type { PublicJwk, TestKey, TestKeyOptions } from './keys/test-key.js'
+import { checkKnownOptions } from './options/check-options.js'
+import { resolveIssuerOptions } from './issuer-options.js'
+import type { TestIssuerOptions } from './issuer-options.js'
+import type { IssuerExtension } from './server/issuer-routes.js'
+import { startIssuerServer } from './server/running-issuer.js'
+import type { ListenOptions, RunningIssuer, RunningServer } from './server/running-issuer.js'
+import type { IntrospectionResponse } from './tokens/introspection-response.js'
+import type { OpaqueOptions } from './tokens/opaque-options.js'
+import type { SignOptions } from './tokens/sign-options.js'
+import { signToken } from './tokens/sign-token.js'
+import { createTokenStore } from './tokens/token-store.js'
+import type { RevokeOptions } from './tokens/token-store.js'
 
 /**
- * A local token issuer for tests: real keys, signed access tokens, a JWKS, opaque tokens
- * with introspection and revocation, a mock authorization server (grants, login page,
- * device flow, userinfo), and an HTTP server for all of them.
+ * A local token issuer for tests: real keys, signed access tokens, a JWKS with key rotation,
+ * opaque tokens with introspection and revocation, hostile tokens, and an HTTP server for
+ * them. `@tokenguard/mock-authorization-server` adds the grants, login pages and device flow.
  */
-export interface TestIssuer extends AuthorizationServerControls {
+export interface TestIssuer {
   /** The current `iss`: the `issuer` option, then the server's origin once `listen()` ran. */
   readonly issuer: string
   /** The `aud` of minted tokens. */
@@ -77,9 +51,14 @@ export interface TestIssuer extends AuthorizationServerControls {
   /** Removes a key from the JWKS and from signing; throws when no key has that kid. */
   removeKey(kid: string): void
   /**
-   * Registers a client for `/token`, `/introspect` and `/revoke`, or replaces the one with
-   * the same `client_id`. Throws a TypeError when the client has no credential (and is not
-   * public) or a malformed field.
+   * Generates a new key for each algorithm and signs with it from now on; the replaced keys
+   * stay in the JWKS for `graceMs` (default 10 min, on the issuer's clock), then leave it,
+   * and their tokens stop verifying and introspect as inactive. Resolves to the new keys.
+   */
+  rotateKeys(options?: RotateKeysOptions): Promise<TestKey[]>
+  /**
+   * Registers a client for `/introspect` and `/revoke`, or replaces the one with the same
+   * `client_id`. Throws a TypeError when the client has no credential or a malformed field.
    */
   registerClient(client: TestClient): void
   /**
@@ -91,8 +70,8 @@ export interface TestIssuer extends AuthorizationServerControls {
   issueOpaque(claims?: Record<string, unknown>, options?: OpaqueOptions): string
   /**
    * Revokes an opaque token of this issuer, or a JWT it signed (by `jti`, so every token with
-   * that `jti`; by the token itself when it has none). A refresh token from `/token` takes
-   * every token of its grant along (RFC 7009 §2.1). Unknown tokens are ignored (§2.2).
+   * that `jti`; by the token itself when it has none). A refresh token issued under a grant
+   * takes every token of the grant along (RFC 7009 §2.1). Unknown tokens are ignored (§2.2).
    */
   revoke(token: string): void
   /**
@@ -103,9 +82,9 @@ export interface TestIssuer extends AuthorizationServerControls {
    */
   introspect(token: string): IntrospectionResponse
   /**
-   * Serves the JWKS, discovery, the authorization server, introspection and revocation on
-   * 127.0.0.1 and makes the server's origin the `iss` of tokens minted from then on (it stays
-   * so after `close()`). One server at a time.
+   * Serves the JWKS, discovery, introspection and revocation on 127.0.0.1 and makes the
+   * server's origin the `iss` of tokens minted from then on (it stays so after `close()`).
+   * One server at a time.
    */
   listen(options?: ListenOptions): Promise<RunningIssuer>
   /**
@@ -134,24 +113,13 @@ export interface TestIssuer extends AuthorizationServerControls {
  * const running = await issuer.listen()
  * const token = issuer.issueOpaque({ scope: 'pets:read' })
  * // configure the API with running.introspectionEndpoint, client id 'api' and SECRET
- *
- * @example
- * // A mock authorization server: client credentials over HTTP
- * const issuer = await createTestIssuer({ clients: [{ client_id: 'svc', client_secret: SECRET }] })
- * const running = await issuer.listen()
- * const answer = await fetch(running.tokenEndpoint, {
- *   method: 'POST',
- *   headers: { Authorization: `Basic ${btoa(`svc:${SECRET}`)}` },
- *   body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'pets:read' }),
- * })
- * const { access_token } = await answer.json()
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const { configured, audience, defaultExpiresInSec, now, ...settings } =
     resolveIssuerOptions(options)
   let issuer = settings.issuer
   let algorithms = Object.freeze([...configured])
-  let running: RunningIssuer | undefined
+  let running: RunningServer | undefined
   const clients = createClientRegistry(settings.clients ?? [DEFAULT_TEST_CLIENT])
 
   const ring = createKeyRing(now)
@@ -160,38 +128,55 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const jwks = (): { keys: PublicJwk[] } => ({ keys: ring.publicJwks() })
   const tokens = createTokenStore(() => ring.keys())
   const introspect = (token: string): IntrospectionResponse => tokens.introspect(token, now())
-  const sign: TestIssuer['sign'] = (claims = {}, signOptions = {}) =>
+  const signed = (claims: Record<string, unknown> = {}, signOptions: SignOptions = {}) =>
     signToken(
       { ring, issuer, audience, defaultAlg, defaultExpiresInSec, nowMs: now() },
       claims,
       signOptions,
     )
-  const issueOpaque: TestIssuer['issueOpaque'] = (claims = {}, opaqueOptions = {}) =>
-    tokens.issue(claims, opaqueOptions, { issuer, audience, defaultExpiresInSec, nowMs: now() })
-  const grants = createGrantServer({
+  const issueOpaque = (
+    claims: Record<string, unknown> = {},
+    opaqueOptions: OpaqueOptions = {},
+    grantId?: string,
+  ): string =>
+    tokens.issue(
+      claims,
+      opaqueOptions,
+      { issuer, audience, defaultExpiresInSec, nowMs: now() },
+      grantId,
+    )
+  const source = {
+    jwks,
+    algorithms: () => ring.algorithms(),
     clients,
-    settings: settings.authorization,
-    accessExpiresInSec: defaultExpiresInSec,
-    sign,
-    issueOpaque,
-    revokeToken: (token) => tokens.revoke(token),
     introspect,
+    revoke: (token: string, revokeOptions?: RevokeOptions) => tokens.revoke(token, revokeOptions),
     now,
-  })
-  const revoke = (token: string): void => {
-    tokens.revoke(token)
-    grants.revoked(token)
   }
-  const decideDevice = (userCode: string, sub: string | undefined): void => {
-    if (typeof userCode !== 'string' || !grants.decideDevice(userCode, sub)) {
-      throw new RangeError(
-        '@tokenguard/test-tokens: no pending device authorization has this user code',
-      )
+  // One server at a time, for this issuer alone or with the routes of an extension.
+  const serve = async (
+    listenOptions: ListenOptions,
+    extension: IssuerExtension | undefined,
+  ): Promise<RunningServer> => {
+    if (running !== undefined) {
+      throw new Error('@tokenguard/test-tokens: the issuer is already listening; close() it first')
     }
+    checkKnownOptions('listen', listenOptions, ['port'])
+    const server = await startIssuerServer(source, listenOptions, extension)
+    issuer = server.url
+    const current: RunningServer = {
+      ...server,
+      close: async () => {
+        await server.close()
+        if (running === current) running = undefined
+      },
+    }
+    running = current
+    return current
   }
   let hostile: HostileTokens | undefined
 
-  return {
+  const testIssuer: TestIssuer = {
     get issuer() {
       return issuer
     },
@@ -199,7 +184,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get algorithms() {
       return algorithms
     },
-    sign,
+    sign: async (claims, signOptions) => (await signed(claims, signOptions)).token,
     jwks,
     key: (alg = defaultAlg) => ring.current(checkAlgorithm(alg)),
     async addKey(alg, keyOptions = {}) {
@@ -210,42 +195,51 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       return key
     },
     removeKey: (kid) => ring.remove(kid),
+    rotateKeys: (rotateOptions = {}) => rotateKeys(ring, now(), rotateOptions),
     get hostile() {
-      // `this` is this issuer; TypeScript types it by the async return, TestIssuer | PromiseLike.
-      hostile ??= createHostileTokens(this as TestIssuer, now)
+      hostile ??= createHostileTokens(testIssuer, now)
       return hostile
     },
-    registerClient: (client) => clients.register(client),
-    issueOpaque,
-    revoke,
+    registerClient: (client) => void clients.register(client),
+    issueOpaque: (claims, opaqueOptions) => issueOpaque(claims, opaqueOptions),
+    revoke: (token) => tokens.revoke(token),
     introspect,
-    rotateKeys: (rotateOptions = {}) => rotateKeys(ring, now(), rotateOptions),
-    approveDevice(userCode, approval = {}) {
-      checkKnownOptions('approveDevice', approval, ['sub'])
-      decideDevice(userCode, checkSubject(approval.sub ?? settings.authorization.subject))
-    },
-    denyDevice: (userCode) => decideDevice(userCode, undefined),
-    async listen(listenOptions = {}) {
-      if (running !== undefined) {
-        throw new Error(
-          '@tokenguard/test-tokens: the issuer is already listening; close() it first',
-        )
-      }
-      checkKnownOptions('listen', listenOptions, ['port', 'autoApprove'])
-      const server = await startIssuerServer(
-        { jwks, algorithms: () => ring.algorithms(), clients, introspect, revoke, grants, now },
-        listenOptions,
-      )
-      issuer = server.url
-      const current: RunningIssuer = {
-        ...server,
-        close: async () => {
-          await server.close()
-          if (running === current) running = undefined
-        },
-      }
-      running = current
-      return current
-    },
+    listen: (listenOptions = {}) => serve(listenOptions, undefined),
   }
+  const internals: IssuerInternals = {
+    now,
+    defaultExpiresInSec,
+    clients,
+    async signInGrant(grantId, claims, signOptions = {}) {
+      const { token, payload } = await signed(claims, signOptions)
+      tokens.tagJwt(token, payload, grantId)
+      return token
+    },
+    issueOpaqueInGrant: (grantId, claims, opaqueOptions = {}) =>
+      issueOpaque(claims, opaqueOptions, grantId),
+    retire: (token) => tokens.retire(token),
+    revokeGrant: (grantId) => tokens.revokeGrant(grantId),
+    isGrantRevoked: (grantId) => tokens.isGrantRevoked(grantId),
+    listen: (listenOptions, extension) => serve(listenOptions, extension),
+  }
+  internalsOf.set(testIssuer, internals)
+  return testIssuer
+}
+
+// What the mock authorization server reads of each issuer, out of reach of its users.
+const internalsOf = new WeakMap<TestIssuer, IssuerInternals>()
+
+/**
+ * The internals of `issuer`, for `@tokenguard/test-tokens/internal`; throws a TypeError when
+ * it was not made by {@link createTestIssuer}.
+ *
+ * @example
+ * const { clients, now } = issuerInternals(await createTestIssuer())
+ */
+export function issuerInternals(issuer: TestIssuer): IssuerInternals {
+  const found = internalsOf.get(issuer)
+  if (found === undefined) {
+    throw new TypeError('@tokenguard/test-tokens: the issuer must come from createTestIssuer()')
+  }
+  return found
 }

@@ -85,20 +85,28 @@ describe('createTestIssuer', () => {
   })
 
   it('rejects bad options at creation with a message that says what to fix', async () => {
+    await expect(createTestIssuer({ algorithms: [] })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ algorithms: [] })).rejects.toThrow(
       '@tokenguard/test-tokens: algorithms must be a non-empty array',
     )
     await expect(createTestIssuer({ algorithms: ['HS256' as TestAlgorithm] })).rejects.toThrow(
+      RangeError,
+    )
+    await expect(createTestIssuer({ algorithms: ['HS256' as TestAlgorithm] })).rejects.toThrow(
       /unsupported algorithm "HS256"/,
     )
+    await expect(createTestIssuer({ algorithms: ['ES256', 'ES256'] })).rejects.toThrow(RangeError)
     await expect(createTestIssuer({ algorithms: ['ES256', 'ES256'] })).rejects.toThrow(
       /must not repeat/,
     )
+    await expect(createTestIssuer({ issuer: '' })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ issuer: '' })).rejects.toThrow(/issuer must be a non-empty/)
     await expect(createTestIssuer({ defaultExpiresInSec: 0 })).rejects.toThrow(RangeError)
-    await expect(
-      createTestIssuer({ expiresInSec: 60 } as unknown as Parameters<typeof createTestIssuer>[0]),
-    ).rejects.toThrow(/unknown createTestIssuer option "expiresInSec"/)
+    const typo = { expiresInSec: 60 } as unknown as Parameters<typeof createTestIssuer>[0]
+    await expect(createTestIssuer(typo)).rejects.toThrow(TypeError)
+    await expect(createTestIssuer(typo)).rejects.toThrow(
+      /unknown createTestIssuer option "expiresInSec"/,
+    )
   })
 })
 
@@ -128,6 +136,7 @@ describe('TestIssuer.addKey', () => {
 
   it('refuses a kid that is already taken', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
+    await expect(issuer.addKey('ES256', { kid: issuer.key().kid })).rejects.toThrow(RangeError)
     await expect(issuer.addKey('ES256', { kid: issuer.key().kid })).rejects.toThrow(
       /already exists/,
     )
@@ -154,11 +163,13 @@ describe('TestIssuer.removeKey', () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     issuer.removeKey(issuer.key().kid)
     expect(issuer.jwks().keys).toEqual([])
+    await expect(issuer.sign()).rejects.toThrow(RangeError)
     await expect(issuer.sign()).rejects.toThrow('the issuer has no ES256 key; call addKey')
   })
 
   it('throws for a kid the issuer does not have', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
+    expect(() => issuer.removeKey('nope')).toThrow(RangeError)
     expect(() => issuer.removeKey('nope')).toThrow('no key has kid "nope"')
   })
 })

@@ -6,7 +6,7 @@ import { oauthErrorHandler } from '@tokenguard/core'
 import { jwtBearer } from '@tokenguard/jwt-verify'
 import type { JwtBearerOptions } from '@tokenguard/jwt-verify'
 import express from 'express'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestIssuer, expectRejectsHostileTokens } from '../src/index.js'
 import type { RunningIssuer, TestIssuer } from '../src/index.js'
 
@@ -97,11 +97,8 @@ describe('expectRejectsHostileTokens', () => {
 
   it('passes against a running server given by its base URL', async () => {
     const server = await serveOnce(guardedApp())
-    try {
-      await expectRejectsHostileTokens(`${server.url}/`, '/pets', { issuer })
-    } finally {
-      await server.close()
-    }
+    onTestFinished(() => server.close())
+    await expectRejectsHostileTokens(`${server.url}/`, '/pets', { issuer })
   })
 
   it('fails a lenient server in strict mode, naming only the strict-only cases', async () => {
@@ -211,17 +208,22 @@ describe('expectRejectsHostileTokens', () => {
     const app = guardedApp()
     const call = (path: unknown, options: unknown) =>
       expectRejectsHostileTokens(app, path as string, options as { issuer: TestIssuer })
+    await expect(call('/pets', {})).rejects.toThrow(TypeError)
     await expect(call('/pets', {})).rejects.toThrow(
       '@tokenguard/test-tokens: options.issuer must be the TestIssuer the app trusts',
     )
+    await expect(call('/pets', undefined)).rejects.toThrow(TypeError)
     await expect(call('/pets', undefined)).rejects.toThrow(/options.issuer is required/)
+    await expect(call('pets', { issuer })).rejects.toThrow(TypeError)
     await expect(call('pets', { issuer })).rejects.toThrow(/path must start with "\/"/)
+    await expect(call('/pets', { issuer, strickt: true })).rejects.toThrow(TypeError)
     await expect(call('/pets', { issuer, strickt: true })).rejects.toThrow(
       /unknown expectRejectsHostileTokens option "strickt"/,
     )
+    await expect(call('/pets', { issuer, timeoutMs: 0 })).rejects.toThrow(TypeError)
     await expect(call('/pets', { issuer, timeoutMs: 0 })).rejects.toThrow(/timeoutMs/)
-    await expect(
-      expectRejectsHostileTokens(42 as unknown as string, '/pets', { issuer }),
-    ).rejects.toThrow(/app must be a request listener/)
+    const notAnApp = () => expectRejectsHostileTokens(42 as unknown as string, '/pets', { issuer })
+    await expect(notAnApp()).rejects.toThrow(TypeError)
+    await expect(notAnApp()).rejects.toThrow(/app must be a request listener/)
   })
 })

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestIssuer, DEFAULT_TEST_CLIENT, generateTestKey } from '../src/index.js'
 import type { RunningIssuer, TestIssuer, TestKey } from '../src/index.js'
 import { assertionParams, basic, clientAssertion, postForm } from './support/client-requests.js'
@@ -81,6 +81,7 @@ describe('RunningIssuer.close with introspection pending', () => {
   it('resolves quickly with a hanging introspection open, and that request fails', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     const running = await issuer.listen()
+    onTestFinished(() => running.close())
     running.setFault('introspect', { hang: true })
     const hanging = postForm(running.introspectionEndpoint, { token: 'x' }, AUTH)
     await waitFor(() => running.requests('/introspect') === 1)
@@ -93,6 +94,7 @@ describe('RunningIssuer.close with introspection pending', () => {
   it('resolves quickly with a delayed revocation pending, which then revokes nothing', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     const running = await issuer.listen()
+    onTestFinished(() => running.close())
     const token = issuer.issueOpaque()
     running.setFault('revoke', { delayMs: 10_000 })
     const delayed = postForm(running.revocationEndpoint, { token }, AUTH)

@@ -100,6 +100,7 @@ describe('TestIssuer.issueOpaque', () => {
   })
 
   it('rejects unknown options, a bad tokenType, a non-finite lifetime and an active claim', () => {
+    expect(() => issuer.issueOpaque({}, { expiresIn: 5 } as OpaqueOptions)).toThrow(TypeError)
     expect(() => issuer.issueOpaque({}, { expiresIn: 5 } as OpaqueOptions)).toThrow(
       /unknown issueOpaque option "expiresIn"/,
     )
@@ -107,9 +108,11 @@ describe('TestIssuer.issueOpaque', () => {
     expect(() => issuer.issueOpaque({}, { expiresInSec: Number.POSITIVE_INFINITY })).toThrow(
       RangeError,
     )
+    expect(() => issuer.issueOpaque({ active: false })).toThrow(TypeError)
     expect(() => issuer.issueOpaque({ active: false })).toThrow(
       /active is decided by introspection/,
     )
+    expect(() => issuer.issueOpaque([] as never)).toThrow(TypeError)
     expect(() => issuer.issueOpaque([] as never)).toThrow('claims must be an object')
   })
 })
@@ -169,6 +172,7 @@ describe('TestIssuer.introspect', () => {
   )
 
   it('throws a TypeError for a token that is not a string', () => {
+    expect(() => issuer.introspect(undefined as never)).toThrow(TypeError)
     expect(() => issuer.introspect(undefined as never)).toThrow('token must be a string')
   })
 })

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestIssuer, DEFAULT_TEST_CLIENT, generateTestKey } from '../src/index.js'
 import type { RunningIssuer, TestClient, TestIssuer } from '../src/index.js'
 import { basic, postForm } from './support/client-requests.js'
@@ -12,12 +12,17 @@ describe('DEFAULT_TEST_CLIENT', () => {
 })
 
 describe('TestIssuerOptions.clients', () => {
-  let running: RunningIssuer | undefined
-
-  afterAll(() => running?.close())
+  // Each issuer listens once, until the end of its test.
+  const listening = new WeakMap<TestIssuer, RunningIssuer>()
 
   const authenticates = async (issuer: TestIssuer, clientId: string, secret: string) => {
-    running ??= await issuer.listen()
+    let running = listening.get(issuer)
+    if (running === undefined) {
+      const started = await issuer.listen()
+      onTestFinished(() => started.close())
+      listening.set(issuer, started)
+      running = started
+    }
     const response = await postForm(
       running.introspectionEndpoint,
       { token: 'x' },
@@ -29,8 +34,6 @@ describe('TestIssuerOptions.clients', () => {
   it('registers the default client when not given', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     expect(await authenticates(issuer, 'test-client', DEFAULT_TEST_CLIENT.client_secret)).toBe(true)
-    await running?.close()
-    running = undefined
   })
 
   it('replaces the default client when given', async () => {
@@ -45,9 +48,11 @@ describe('TestIssuerOptions.clients', () => {
   })
 
   it('fails at creation on a bad client with a message that says what to fix', async () => {
+    await expect(createTestIssuer({ clients: [{ client_id: 'x' }] })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ clients: [{ client_id: 'x' }] })).rejects.toThrow(
       'give the client a client_secret, jwks or bearer_token',
     )
+    await expect(createTestIssuer({ clients: 'test-client' as never })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ clients: 'test-client' as never })).rejects.toThrow(
       /clients must be an array/,
     )
@@ -98,9 +103,10 @@ describe('TestIssuer.registerClient', () => {
 
   it('refuses a bearer_token another client has, without echoing it', () => {
     issuer.registerClient({ client_id: 'rs-1', bearer_token: 'shared-token-abcdef' })
-    expect(() =>
-      issuer.registerClient({ client_id: 'rs-2', bearer_token: 'shared-token-abcdef' }),
-    ).toThrow(/another client has the same bearer_token$/)
+    const taken = () =>
+      issuer.registerClient({ client_id: 'rs-2', bearer_token: 'shared-token-abcdef' })
+    expect(taken).toThrow(RangeError)
+    expect(taken).toThrow(/another client has the same bearer_token$/)
     expect(() =>
       issuer.registerClient({ client_id: 'rs-1', bearer_token: 'shared-token-abcdef' }),
     ).not.toThrow()
@@ -108,18 +114,15 @@ describe('TestIssuer.registerClient', () => {
 
   it('keeps its own copy, so changing the object later changes nothing', async () => {
     const running = await issuer.listen()
-    try {
-      const client = { client_id: 'copied', client_secret: 'original-secret' }
-      issuer.registerClient(client)
-      client.client_secret = 'changed-secret'
-      const response = await postForm(
-        running.introspectionEndpoint,
-        { token: 'x' },
-        { Authorization: basic('copied', 'original-secret') },
-      )
-      expect(response.status).toBe(200)
-    } finally {
-      await running.close()
-    }
+    onTestFinished(() => running.close())
+    const client = { client_id: 'copied', client_secret: 'original-secret' }
+    issuer.registerClient(client)
+    client.client_secret = 'changed-secret'
+    const response = await postForm(
+      running.introspectionEndpoint,
+      { token: 'x' },
+      { Authorization: basic('copied', 'original-secret') },
+    )
+    expect(response.status).toBe(200)
   })
 })

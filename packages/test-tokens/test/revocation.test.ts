@@ -53,6 +53,29 @@ describe('POST /revoke', () => {
     expect(issuer.introspect(other)).toMatchObject({ active: true })
   })
 
+  it('leaves a token of another client active, answering as for an unknown token (RFC 7009 §2.1)', async () => {
+    const secret = 'other-client-secret-0123456789abcdefghij'
+    issuer.registerClient({ client_id: 'other-client', client_secret: secret })
+    const other = { Authorization: basic('other-client', secret) }
+    const tokens = {
+      opaque: issuer.issueOpaque({ scope: 'a' }),
+      refresh: issuer.issueOpaque({}, { tokenType: 'refresh_token' }),
+      jwt: await issuer.sign({ scope: 'a' }),
+      'jwt without client_id': await issuer.sign({ client_id: undefined }),
+    }
+    for (const [kind, token] of Object.entries(tokens)) {
+      const response = await revoke({ token }, other)
+      expect(response.status, kind).toBe(200)
+      expect(await response.text(), kind).toBe('')
+      expect(issuer.introspect(token).active, kind).toBe(true)
+    }
+    expect((await revoke({ token: tokens.jwt })).status).toBe(200)
+    expect(issuer.introspect(tokens.jwt)).toEqual({ active: false })
+    const own = issuer.issueOpaque({ client_id: 'other-client' })
+    expect((await revoke({ token: own }, other)).status).toBe(200)
+    expect(issuer.introspect(own)).toEqual({ active: false })
+  })
+
   it('refuses an unauthenticated request with 401 invalid_client and revokes nothing', async () => {
     const token = issuer.issueOpaque()
     const response = await revoke({ token }, { Authorization: basic('test-client', 'nope') })
@@ -116,6 +139,7 @@ describe('TestIssuer.revoke', () => {
   })
 
   it('throws a TypeError for a token that is not a string', () => {
+    expect(() => issuer.revoke(42 as never)).toThrow(TypeError)
     expect(() => issuer.revoke(42 as never)).toThrow('token must be a string')
   })
 })

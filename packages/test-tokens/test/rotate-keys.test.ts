@@ -81,9 +81,11 @@ describe('TestIssuer.rotateKeys seen through the JWT verifier', () => {
 
   it('refuses a negative grace period, an unknown algorithm and unknown options', async () => {
     await expect(issuer.rotateKeys({ graceMs: -1 })).rejects.toThrow(RangeError)
+    await expect(issuer.rotateKeys({ algorithms: ['HS256' as never] })).rejects.toThrow(RangeError)
     await expect(issuer.rotateKeys({ algorithms: ['HS256' as never] })).rejects.toThrow(
       /unsupported algorithm "HS256"/,
     )
+    await expect(issuer.rotateKeys({ grace: 5 } as never)).rejects.toThrow(TypeError)
     await expect(issuer.rotateKeys({ grace: 5 } as never)).rejects.toThrow(
       /unknown rotateKeys option "grace"/,
     )

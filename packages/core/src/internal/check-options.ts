@@ -68,6 +68,6 @@ export function optionNames<Options extends object>(): <
   const Names extends readonly (keyof Options & string)[],
 >(
   names: Names & MissingOptionNames<Options, Names>,
-) => readonly string[] {
-  return (names) => Object.freeze([...names])
+) => Names {
+  return (names) => Object.freeze(names)
 }

@@ -3,7 +3,7 @@ import { hostileToken, INVALID_REQUEST } from './hostile-token.js'
 import type { HostileTokens } from './hostile-tokens.js'
 import { encodeJson, signInput } from './jws.js'
 import type { JwsParts } from './jws.js'
-import type { TestKey } from '../test-key.js'
+import type { TestKey } from '../keys/test-key.js'
 
 type EncodingTokens = Pick<HostileTokens, 'nonCanonicalBase64' | 'whitespace'>
 

@@ -1,6 +1,6 @@
 import { AssertionError } from 'node:assert'
 import type { RequestListener } from 'node:http'
-import { checkKnownOptions } from '../internal/check-options.js'
+import { checkKnownOptions } from '../options/check-options.js'
 import type { HostileToken } from './hostile-token.js'
 import type { HostileTokens } from './hostile-tokens.js'
 import { sendBearer } from './send-bearer.js'

@@ -1,7 +1,7 @@
-import type { TestAlgorithm } from '../algorithms.js'
-import type { SignOptions } from '../sign-options.js'
-import { generateTestKey } from '../test-key.js'
-import type { TestKey } from '../test-key.js'
+import type { TestAlgorithm } from '../keys/algorithms.js'
+import type { SignOptions } from '../tokens/sign-options.js'
+import { generateTestKey } from '../keys/test-key.js'
+import type { TestKey } from '../keys/test-key.js'
 import { splitJws } from './jws.js'
 import type { JwsParts } from './jws.js'
 

@@ -6,9 +6,9 @@ import { encodingTokens } from './encoding-tokens.js'
 import { headerTokens } from './header-tokens.js'
 import { keyConfusionTokens } from './key-confusion-tokens.js'
 import { unsignedTokens } from './unsigned-tokens.js'
-import type { TestAlgorithm } from '../algorithms.js'
-import { checkKnownOptions } from '../internal/check-options.js'
-import type { TestKey } from '../test-key.js'
+import type { TestAlgorithm } from '../keys/algorithms.js'
+import { checkKnownOptions } from '../options/check-options.js'
+import type { TestKey } from '../keys/test-key.js'
 
 /** Claims a hostile token carries on top of the issuer's defaults, e.g. `{ scope: 'pets:read' }`. */
 export type HostileClaims = Readonly<Record<string, unknown>>

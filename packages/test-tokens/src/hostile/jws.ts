@@ -1,5 +1,5 @@
 import { constants, KeyObject, sign } from 'node:crypto'
-import type { TestKey } from '../test-key.js'
+import type { TestKey } from '../keys/test-key.js'
 
 /** A compact JWS taken apart: its three encoded segments and the decoded header and payload. */
 export interface JwsParts {

@@ -3,7 +3,7 @@ import type { HostileContext } from './hostile-context.js'
 import { hostileToken } from './hostile-token.js'
 import type { HostileClaims, HostileTokens, HostileUrlOptions } from './hostile-tokens.js'
 import { encodeJson, forgeSigned } from './jws.js'
-import { checkKnownOptions } from '../internal/check-options.js'
+import { checkKnownOptions } from '../options/check-options.js'
 
 type KeyConfusionTokens = Pick<
   HostileTokens,

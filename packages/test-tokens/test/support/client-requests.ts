@@ -2,24 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import type { TestKey } from '../../src/index.js'
 
-/** Encodes one credential as RFC 6749 §2.3.1 asks before Basic: form-urlencoding. */
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replaceAll('%20', '+')
-}
-
-/** An `Authorization: Basic` value for `clientId` and `secret`. */
-export function basic(clientId: string, secret: string): string {
-  return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`).toString('base64')}`
-}
-
-/** POSTs `params` as application/x-www-form-urlencoded to `url`. */
-export function postForm(
-  url: string,
-  params: Record<string, string>,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) })
-}
+export { basic, postForm } from '@tokenguard/test-support/form-requests'
 
 /**
  * A private_key_jwt client assertion (RFC 7523 §3) for `clientId`, signed by `key`, valid

@@ -1,0 +1,2 @@
+/** The prefix of every configuration error this package throws. */
+export const PACKAGE = '@tokenguard/mock-authorization-server'
