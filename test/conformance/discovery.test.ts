@@ -1,5 +1,5 @@
 import { createTestIssuer, DEFAULT_TEST_CLIENT, type TestIssuer } from '@tokenguard/test-tokens'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { startApi } from './support/api.js'
 
@@ -55,9 +55,9 @@ describe('OpenID Connect Discovery 1.0 §4', () => {
         jwks_uri: `${origin}/keys`,
       },
     }))
+    onTestFinished(() => server.close())
     expect(await tryToken(`${server.url}/tenants/a`)).toEqual({ status: 200 })
     expect(server.paths).toEqual(['/tenants/a/.well-known/openid-configuration', '/keys'])
-    await server.close()
   })
 
   it('[OIDCD-4.3-issuer] never uses a document whose issuer is not identical to the configured one: 503, keys never fetched', async () => {
@@ -65,12 +65,12 @@ describe('OpenID Connect Discovery 1.0 §4', () => {
       '/.well-known/openid-configuration': { issuer: `${origin}/`, jwks_uri: `${origin}/keys` },
       '/.well-known/oauth-authorization-server': { issuer: origin, jwks_uri: `${origin}/keys` },
     }))
+    onTestFinished(() => server.close())
     const answer = await tryToken(server.url)
     expect(answer.status).toBe(503)
     expect(answer.retryAfter).toMatch(/^\d+$/)
     // A document that answered but names another issuer is final: no fallback, no keys.
     expect(server.paths).toEqual(['/.well-known/openid-configuration'])
-    await server.close()
   })
 })
 
@@ -82,13 +82,13 @@ describe('RFC 8414 §2 and §3', () => {
         jwks_uri: `${origin}/keys`,
       },
     }))
+    onTestFinished(() => server.close())
     expect(await tryToken(`${server.url}/tenants/b`)).toEqual({ status: 200 })
     expect(server.paths).toEqual([
       '/tenants/b/.well-known/openid-configuration',
       '/.well-known/oauth-authorization-server/tenants/b',
       '/keys',
     ])
-    await server.close()
   })
 
   it('[RFC8414-3.3-issuer] never uses RFC 8414 metadata whose issuer differs from the one in its URL', async () => {
@@ -98,22 +98,23 @@ describe('RFC 8414 §2 and §3', () => {
         jwks_uri: `${origin}/keys`,
       },
     }))
+    onTestFinished(() => server.close())
     expect((await tryToken(`${server.url}/tenants/c`)).status).toBe(503)
     expect(server.paths).not.toContain('/keys')
-    await server.close()
   })
 
   it('[RFC8414-2-https] refuses a discovered jwks_uri that is plain http on a host other than localhost', async () => {
     const server = await metadataServer((origin) => ({
       '/.well-known/openid-configuration': { issuer: origin, jwks_uri: 'http://keys.example/jwks' },
     }))
+    onTestFinished(() => server.close())
     expect((await tryToken(server.url)).status).toBe(503)
-    await server.close()
   })
 
   it('[RFC8414-2-introspection_endpoint] finds the introspection_endpoint in the issuer metadata when none is configured', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'], audience: AUDIENCE })
     const running = await issuer.listen()
+    onTestFinished(() => running.close())
     const api = await startApi({
       kind: 'introspection',
       introspection: {
@@ -126,9 +127,9 @@ describe('RFC 8414 §2 and §3', () => {
         },
       },
     })
+    onTestFinished(() => api.close())
     expect((await api.get(issuer.issueOpaque(read))).status).toBe(200)
     expect(running.requests('/.well-known/openid-configuration')).toBe(1)
     expect(running.requests('/introspect')).toBe(1)
-    await Promise.all([api.close(), running.close()])
   })
 })

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { introspectAt, REALM, startApi, trust, type Answer, type TestApi } from './support/api.js'
 import { paramOf } from './support/challenge-parser.js'
 
@@ -109,6 +109,7 @@ describe('RFC 6750 §2: sending the access token', () => {
     const off = await sendForm(jwtApi.url, 'POST', body)
     expect(off).toEqual({ status: 401, header: `Bearer realm="${REALM}"` })
     const api = await startApi({ jwt: trust(issuer, { allowBodyToken: true }) })
+    onTestFinished(() => api.close())
     expect((await sendForm(api.url, 'POST', body)).status).toBe(200)
     // §2.2: only a single-part application/x-www-form-urlencoded body carries a token.
     const json = await api.get(undefined, {
@@ -117,32 +118,32 @@ describe('RFC 6750 §2: sending the access token', () => {
       body: JSON.stringify({ access_token: await issuer.sign(read) }),
     })
     expect(json.outcome).toBe('401')
-    await api.close()
   })
 
   it('[RFC6750-2.2-no-get] answers 400 invalid_request to a form-body token sent with GET', async () => {
     const api = await startApi({ jwt: trust(issuer, { allowBodyToken: true }) })
+    onTestFinished(() => api.close())
     const body = new URLSearchParams({ access_token: await issuer.sign(read) }).toString()
     const answer = await sendForm(api.url, 'GET', body)
     expect(answer.status).toBe(400)
     expect(answer.header).toBe(
       `Bearer realm="${REALM}", error="invalid_request", error_description="A body token cannot be sent with GET"`,
     )
-    await api.close()
   })
 
   it('[RFC6750-2.3-query] ignores an access_token query parameter unless allowQueryToken is on, then accepts it', async () => {
     const path = `/api/pets?access_token=${await issuer.sign(read)}`
     expect((await jwtApi.get(undefined, { path })).outcome).toBe('401')
     const api = await startApi({ jwt: trust(issuer, { allowQueryToken: true }) })
+    onTestFinished(() => api.close())
     expect((await api.get(undefined, { path })).status).toBe(200)
-    await api.close()
   })
 
   it('[RFC6750-2-one-method] answers 400 invalid_request to a token sent by two methods at once', async () => {
     const api = await startApi({
       jwt: trust(issuer, { allowQueryToken: true, allowBodyToken: true }),
     })
+    onTestFinished(() => api.close())
     const token = await issuer.sign(read)
     const byQuery = await api.get(token, { path: `/api/pets?access_token=${token}` })
     expect(byQuery.outcome).toBe('400 invalid_request')
@@ -153,7 +154,6 @@ describe('RFC 6750 §2: sending the access token', () => {
     const byBody = await sendForm(api.url, 'POST', body, { authorization: `Bearer ${token}` })
     expect(byBody.status).toBe(400)
     expect(byBody.header).toContain('error="invalid_request"')
-    await api.close()
   })
 })
 

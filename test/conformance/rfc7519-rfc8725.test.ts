@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { serve } from '@tokenguard/test-support/serve'
 import { startApi, trust, type TestApi } from './support/api.js'
 import { startCanary } from './support/canary.js'
@@ -94,11 +94,11 @@ describe('RFC 7519 §7.2 and RFC 7515: the JWS structure', () => {
 describe('RFC 8725 §3.1–3.3: algorithms and cryptographic validation', () => {
   it('[RFC8725-3.1-allowlist] uses only the algorithms the API allows, even for a validly signed token', async () => {
     const strict = await startApi({ jwt: trust(issuer, { algorithms: ['ES256'] }) })
+    onTestFinished(() => strict.close())
     expect((await strict.get(await issuer.sign(read, { alg: 'ES256' }))).status).toBe(200)
     expect(await refusal(await issuer.sign(read, { alg: 'RS256' }), strict)).toBe(
       '401 invalid_token alg_not_allowed',
     )
-    await strict.close()
   })
 
   it('[RFC8725-3.1-none] refuses alg none in every spelling, with or without a signature', async () => {
@@ -137,9 +137,11 @@ describe('RFC 8725 §3.1–3.3: algorithms and cryptographic validation', () => 
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify(keys))
     })
+    onTestFinished(() => jwks.close())
     const local = await startApi({
       jwt: { issuer: 'https://rsa.conformance.test', audience: 'api', jwksUri: `${jwks.url}/jwks` },
     })
+    onTestFinished(() => local.close())
     const claims = { iss: 'https://rsa.conformance.test', aud: 'api', exp: nowSec() + 300, ...read }
     const header = (kid: string) => ({ alg: 'RS256', typ: 'at+jwt', kid })
     expect((await local.get(signRs256(strong.privateKey, header('strong'), claims))).status).toBe(
@@ -148,7 +150,6 @@ describe('RFC 8725 §3.1–3.3: algorithms and cryptographic validation', () => 
     expect(await refusal(signRs256(weak.privateKey, header('weak'), claims), local)).toBe(
       '401 invalid_token unknown_kid',
     )
-    await Promise.all([local.close(), jwks.close()])
   })
 
   it('[RFC8725-3.3-validate-crypto] refuses a token whose signature does not verify over its own header and payload', async () => {
@@ -176,12 +177,14 @@ describe('RFC 8725 §3.8–3.11: issuer, audience, untrusted headers, typing', (
   it('[RFC8725-3.8-issuer] accepts a key only for the issuer whose JWKS publishes it, and refuses an untrusted iss', async () => {
     const other = await createTestIssuer({ algorithms: ['ES256'], audience: issuer.audience })
     const otherRunning = await other.listen()
+    onTestFinished(() => otherRunning.close())
     const both = await startApi({
       jwt: {
         audience: issuer.audience,
         issuers: [{ issuer: issuer.issuer }, { issuer: other.issuer }],
       },
     })
+    onTestFinished(() => both.close())
     expect((await both.get(await issuer.sign(read))).status).toBe(200)
     expect((await both.get(await other.sign(read))).status).toBe(200)
     // Claims the first issuer, signed by the second issuer's key under its own kid.
@@ -191,7 +194,6 @@ describe('RFC 8725 §3.8–3.11: issuer, audience, untrusted headers, typing', (
     expect(await refusal((await issuer.hostile.wrongIssuer(read)).token, both)).toBe(
       '401 invalid_token wrong_issuer',
     )
-    await Promise.all([both.close(), otherRunning.close()])
   })
 
   it('[RFC8725-3.9-audience] refuses a token without aud or for another audience, and accepts an aud array that names the API', async () => {
@@ -210,6 +212,7 @@ describe('RFC 8725 §3.8–3.11: issuer, audience, untrusted headers, typing', (
 
   it('[RFC8725-3.10-jku-x5u] refuses tokens that name or embed their own key, and never fetches a URL a token names', async () => {
     const canary = await startCanary()
+    onTestFinished(() => canary.close())
     const tokens = [
       await issuer.hostile.jku(read, { url: `${canary.url}/jwks.json` }),
       await issuer.hostile.x5u(read, { url: `${canary.url}/cert.pem` }),
@@ -229,7 +232,6 @@ describe('RFC 8725 §3.8–3.11: issuer, audience, untrusted headers, typing', (
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(canary.hits()).toBe(0)
-    await canary.close()
   })
 
   it('[RFC8725-3.11-explicit-typing] refuses a token typed as another kind of JWT, even in the lenient profile', async () => {
@@ -260,6 +262,7 @@ describe('RFC 7519 §4.1: time claims', () => {
     const nowMs = Date.now()
     const now = Math.floor(nowMs / 1000)
     const frozen = await startApi({ jwt: trust(issuer, { now: () => nowMs }) })
+    onTestFinished(() => frozen.close())
     expect((await frozen.get(await issuer.sign({ ...read, exp: now - 4 }))).status).toBe(200)
     expect(await refusal(await issuer.sign({ ...read, exp: now - 6 }), frozen)).toBe(
       '401 invalid_token token_expired',
@@ -269,10 +272,10 @@ describe('RFC 7519 §4.1: time claims', () => {
       '401 invalid_token token_not_yet_valid',
     )
     const none = await startApi({ jwt: trust(issuer, { now: () => nowMs, clockToleranceSec: 0 }) })
+    onTestFinished(() => none.close())
     expect(await refusal(await issuer.sign({ ...read, exp: now - 1 }), none)).toBe(
       '401 invalid_token token_expired',
     )
-    await Promise.all([frozen.close(), none.close()])
   })
 
   it('[RFC7519-4.1.5-nbf] refuses a token before its nbf', async () => {
@@ -286,7 +289,9 @@ describe('tokenguard rules beyond the RFCs', () => {
   it('[DESIGN-flood-bounded] fetches the JWKS at most once per cooldown under a flood of unknown-kid tokens', async () => {
     const own = await createTestIssuer({ algorithms: ['ES256'], audience: issuer.audience })
     const ownRunning = await own.listen()
+    onTestFinished(() => ownRunning.close())
     const flooded = await startApi({ jwt: trust(own, { jwksOptions: { cooldownMs: 60_000 } }) })
+    onTestFinished(() => flooded.close())
     expect((await flooded.get(await own.sign(read))).status).toBe(200)
     const forged = await Promise.all(
       Array.from({ length: 200 }, (_, i) => own.sign(read, { kid: `unknown-${i}` })),
@@ -295,7 +300,6 @@ describe('tokenguard rules beyond the RFCs', () => {
     expect(new Set(answers.map((answer) => answer.outcome))).toEqual(new Set(['401 invalid_token']))
     // The warm-up fetch, and one refetch for the first unknown kid.
     expect(ownRunning.requests('/jwks.json')).toBeLessThanOrEqual(2)
-    await Promise.all([flooded.close(), ownRunning.close()])
   })
 })
 

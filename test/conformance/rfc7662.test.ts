@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { introspectAt, startApi, type TestApi } from './support/api.js'
 
@@ -86,7 +86,9 @@ async function refusal(token: string, target: TestApi = api): Promise<string> {
 describe('RFC 7662 §2.1: the introspection request', () => {
   it('[RFC7662-2.1-request] sends the token in an application/x-www-form-urlencoded POST with token_type_hint access_token', async () => {
     const endpoint = await recordingEndpoint(() => active())
+    onTestFinished(() => endpoint.close())
     const local = await apiFor(endpoint.url)
+    onTestFinished(() => local.close())
     expect((await local.get('opaque-token-1')).status).toBe(200)
     const [request] = endpoint.requests
     expect(request?.method).toBe('POST')
@@ -94,12 +96,13 @@ describe('RFC 7662 §2.1: the introspection request', () => {
     const params = new URLSearchParams(request?.body)
     expect(params.get('token')).toBe('opaque-token-1')
     expect(params.get('token_type_hint')).toBe('access_token')
-    await Promise.all([local.close(), endpoint.close()])
   })
 
   it('[RFC7662-2.1-authn] authenticates to the endpoint as the resource server, form-encoding a client_secret_basic id and secret', async () => {
     const endpoint = await recordingEndpoint(() => active())
+    onTestFinished(() => endpoint.close())
     const basic = await apiFor(endpoint.url)
+    onTestFinished(() => basic.close())
     await basic.get('opaque-token-2')
     // RFC 6749 §2.3.1: id and secret are form-encoded before the Basic encoding.
     const expected = `Basic ${Buffer.from('api:a+b%3Ac%25d').toString('base64')}`
@@ -107,11 +110,11 @@ describe('RFC 7662 §2.1: the introspection request', () => {
     const post = await apiFor(endpoint.url, {
       clientAuth: { method: 'client_secret_post', clientId: 'api', clientSecret: 'a b:c%d' },
     })
+    onTestFinished(() => post.close())
     await post.get('opaque-token-3')
     const params = new URLSearchParams(endpoint.requests[1]?.body)
     expect([params.get('client_id'), params.get('client_secret')]).toEqual(['api', 'a b:c%d'])
     expect(endpoint.requests[1]?.headers.authorization).toBeUndefined()
-    await Promise.all([basic.close(), post.close(), endpoint.close()])
   })
 })
 
@@ -119,7 +122,9 @@ describe('RFC 7662 §2.2: the introspection response', () => {
   it('[RFC7662-2.2-active] accepts a token only when active is the boolean true; any other active is a broken upstream, 503', async () => {
     let body: unknown = active()
     const endpoint = await recordingEndpoint(() => body)
+    onTestFinished(() => endpoint.close())
     const local = await apiFor(endpoint.url)
+    onTestFinished(() => local.close())
     expect((await local.get('t')).status).toBe(200)
     for (const value of ['true', 1, null, {}, undefined]) {
       body = { ...active(), active: value }
@@ -127,7 +132,6 @@ describe('RFC 7662 §2.2: the introspection response', () => {
       expect(answer.status, JSON.stringify(value)).toBe(503)
       expect(answer.retryAfter).toMatch(/^\d+$/)
     }
-    await Promise.all([local.close(), endpoint.close()])
   })
 
   it('[RFC7662-2.2-inactive] answers 401 invalid_token when the authorization server says the token is not active', async () => {
@@ -152,10 +156,11 @@ describe('RFC 7662 §2.2: the introspection response', () => {
     // An endpoint that says active beyond exp, or before nbf, is not believed.
     let body: unknown = active({ exp: nowSec() - 60 })
     const endpoint = await recordingEndpoint(() => body)
+    onTestFinished(() => endpoint.close())
     const local = await apiFor(endpoint.url)
+    onTestFinished(() => local.close())
     expect(await refusal('t', local)).toBe('401 invalid_token token_expired')
     body = active({ nbf: nowSec() + 600 })
     expect(await refusal('t', local)).toBe('401 invalid_token token_not_yet_valid')
-    await Promise.all([local.close(), endpoint.close()])
   })
 })

@@ -1,5 +1,5 @@
 import { createTestIssuer, type RunningIssuer, type TestIssuer } from '@tokenguard/test-tokens'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startApi, trust, type TestApi } from './support/api.js'
 
 // RFC 9068: the JWT profile for OAuth 2.0 access tokens. Its §4 checks are run in the
@@ -96,7 +96,9 @@ describe('RFC 9068 §4: validating JWT access tokens', () => {
   it('[RFC9068-4-signature] verifies the signature with the keys the issuer publishes, found through its metadata', async () => {
     const own = await createTestIssuer({ algorithms: ['ES256'], audience: issuer.audience })
     const ownRunning = await own.listen()
+    onTestFinished(() => ownRunning.close())
     const api = await startApi({ jwt: trust(own, { profile: 'rfc9068' }) })
+    onTestFinished(() => api.close())
     expect((await api.get(await own.sign(read))).status).toBe(200)
     expect(ownRunning.requests('/.well-known/openid-configuration')).toBe(1)
     expect(ownRunning.requests('/jwks.json')).toBe(1)
@@ -106,6 +108,5 @@ describe('RFC 9068 §4: validating JWT access tokens', () => {
     ]) {
       expect((await api.get(hostile.token)).outcome, hostile.name).toBe('401 invalid_token')
     }
-    await Promise.all([api.close(), ownRunning.close()])
   })
 })

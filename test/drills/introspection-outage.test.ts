@@ -4,7 +4,7 @@ import {
   type RunningIssuer,
   type TestIssuer,
 } from '@tokenguard/test-tokens'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { introspectAt, startApi, type TestApi } from '../conformance/support/api.js'
 import { manualClock, untilAnswer } from './support.js'
 
@@ -57,6 +57,7 @@ function startDrillApi(extra: Record<string, unknown> = {}): Promise<TestApi> {
 describe.each(FAULTS)('when the introspection endpoint %s', (_name, fault) => {
   it('[DESIGN-outage-503][DESIGN-resume] answers 503 with Retry-After for a token never seen, and serves once the endpoint heals', async () => {
     const api = await startDrillApi()
+    onTestFinished(() => api.close())
     running.setFault('introspect', fault)
     const token = issuer.issueOpaque(read)
     const answer = await api.get(token)
@@ -69,12 +70,12 @@ describe.each(FAULTS)('when the introspection endpoint %s', (_name, fault) => {
     })
     running.setFault('introspect', undefined)
     expect((await untilAnswer(() => api.get(token), 200, 2_000)).status).toBe(200)
-    await api.close()
   })
 
   it('[DESIGN-stale-window][DESIGN-outage-503][DESIGN-resume] keeps a token introspected before the outage working within serveStaleMs; new tokens get 503; all work once it heals', async () => {
     const clock = manualClock()
     const api = await startDrillApi({ now: clock.now, cacheTtlMs: 10_000, serveStaleMs: 60_000 })
+    onTestFinished(() => api.close())
     const known = issuer.issueOpaque(read)
     expect((await api.get(known)).status).toBe(200)
     running.setFault('introspect', fault)
@@ -88,13 +89,13 @@ describe.each(FAULTS)('when the introspection endpoint %s', (_name, fault) => {
     running.setFault('introspect', undefined)
     expect((await untilAnswer(() => api.get(known), 200, 2_000)).status).toBe(200)
     expect((await api.get(fresh)).status).toBe(200)
-    await api.close()
   })
 })
 
 describe('a hanging introspection endpoint', () => {
   it('[DESIGN-single-flight][DESIGN-outage-503] sends one call for concurrent requests with one token and answers them all 503 after timeoutMs', async () => {
     const api = await startDrillApi()
+    onTestFinished(() => api.close())
     running.resetRequests()
     running.setFault('introspect', { hang: true })
     const token = issuer.issueOpaque(read)
@@ -104,6 +105,5 @@ describe('a hanging introspection endpoint', () => {
     expect(running.requests('/introspect')).toBe(1)
     expect(Date.now() - started).toBeLessThan(NO_HANG_MS)
     running.setFault('introspect', undefined)
-    await api.close()
   })
 })

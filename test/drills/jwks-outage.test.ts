@@ -1,5 +1,5 @@
 import { createTestIssuer, type Fault, type TestIssuer } from '@tokenguard/test-tokens'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { startApi, trust, type TestApi } from '../conformance/support/api.js'
 import { manualClock, untilAnswer } from './support.js'
 
@@ -68,6 +68,7 @@ async function issuerWithApi(
 describe.each(FAULTS)('when the JWKS endpoint %s', (_name, fault) => {
   it('[DESIGN-outage-503][DESIGN-resume] answers 503 with Retry-After before warm-up, bounds its fetches, and serves once the endpoint heals', async () => {
     const drill = await issuerWithApi()
+    onTestFinished(() => drill.close())
     drill.setFault(fault)
     const token = await drill.issuer.sign(read)
     const started = Date.now()
@@ -84,7 +85,6 @@ describe.each(FAULTS)('when the JWKS endpoint %s', (_name, fault) => {
     )
     drill.setFault(undefined)
     expect((await untilAnswer(() => drill.api.get(token), 200, 3_000)).status).toBe(200)
-    await drill.close()
   })
 
   it('[DESIGN-stale-window][DESIGN-outage-503][DESIGN-resume] keeps known keys working after warm-up within staleIfErrorMs; other keys get 503; both work again once it heals', async () => {
@@ -94,6 +94,7 @@ describe.each(FAULTS)('when the JWKS endpoint %s', (_name, fault) => {
       maxAgeMs: 60_000,
       staleIfErrorMs: 600_000,
     })
+    onTestFinished(() => drill.close())
     expect((await drill.api.get(await drill.issuer.sign(read))).status).toBe(200)
     drill.setFault(fault)
     // Past the max age, inside the stale window: the known key keeps working.
@@ -115,13 +116,13 @@ describe.each(FAULTS)('when the JWKS endpoint %s', (_name, fault) => {
     const rotated = await drill.issuer.sign(read)
     expect((await untilAnswer(() => drill.api.get(rotated), 200, 3_000)).status).toBe(200)
     expect((await drill.api.get(known)).status).toBe(200)
-    await drill.close()
   })
 })
 
 describe('a slow JWKS endpoint', () => {
   it('[DESIGN-outage-503] makes every request that arrives during the first fetch wait for that one fetch, then answers 503 once it times out', async () => {
     const drill = await issuerWithApi()
+    onTestFinished(() => drill.close())
     drill.setFault({ hang: true })
     const token = await drill.issuer.sign(read)
     const started = Date.now()
@@ -129,11 +130,11 @@ describe('a slow JWKS endpoint', () => {
     expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([503]))
     expect(drill.jwksRequests()).toBe(1)
     expect(Date.now() - started).toBeLessThan(NO_HANG_MS)
-    await drill.close()
   })
 
   it('[DESIGN-single-flight] lets tokens of a rotated key that arrive during the slow refetch share it, instead of refusing them', async () => {
     const drill = await issuerWithApi()
+    onTestFinished(() => drill.close())
     expect((await drill.api.get(await drill.issuer.sign(read))).status).toBe(200)
     await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50))
     await drill.issuer.addKey('ES256')
@@ -142,7 +143,6 @@ describe('a slow JWKS endpoint', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => drill.api.get(rotated)))
     expect(answers.map((answer) => answer.outcome)).toEqual(Array(10).fill('200'))
     expect(drill.jwksRequests()).toBe(2)
-    await drill.close()
   })
 })
 

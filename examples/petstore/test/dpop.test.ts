@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import express from 'express'
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -220,13 +221,16 @@ describe('createPetstoreApp dpop option', () => {
   it('throws a TypeError at start-up without publicOrigin or trustProxy', () => {
     expect(() =>
       createPetstoreApp({ jwt: { issuer: local.issuer.issuer, audience: AUDIENCE }, dpop: {} }),
-    ).toThrow(/^@tokenguard\/dpop: give publicOrigin/)
+    ).toThrow(errorLike(TypeError, /^@tokenguard\/dpop: give publicOrigin/))
   })
 
   it('throws a TypeError at start-up when DPoP is given as jwt.dpop', () => {
     const jwt = { issuer: local.issuer.issuer, audience: AUDIENCE, dpop: {} }
     expect(() => createPetstoreApp({ jwt })).toThrow(
-      /^petstore: give DPoP as the dpop option of createPetstoreApp, not jwt\.dpop$/,
+      errorLike(
+        TypeError,
+        /^petstore: give DPoP as the dpop option of createPetstoreApp, not jwt\.dpop$/,
+      ),
     )
   })
 })

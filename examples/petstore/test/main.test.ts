@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
@@ -210,7 +211,9 @@ describe('startPetstore', () => {
     const before = listeningServers()
     await expect(
       startPetstore({ port: 0, publicOrigin: 'https://api.example.com/petstore' }),
-    ).rejects.toThrow(/^petstore: publicOrigin must be an http\(s\) origin without a path/)
+    ).rejects.toThrow(
+      errorLike(TypeError, /^petstore: publicOrigin must be an http\(s\) origin without a path/),
+    )
     expect(listeningServers()).toBe(before)
   })
 
@@ -272,7 +275,7 @@ describe('startPetstore', () => {
   it('throws a TypeError when introspectionClient is given without issuer', async () => {
     await expect(
       startPetstore({ port: 0, introspectionClient: { clientId: 'api', clientSecret: 's' } }),
-    ).rejects.toThrow(/^petstore: introspectionClient needs issuer/)
+    ).rejects.toThrow(errorLike(TypeError, /^petstore: introspectionClient needs issuer/))
   })
 
   it('rejects with the reason when the port is taken, and leaves no issuer running', async () => {
@@ -280,7 +283,7 @@ describe('startPetstore', () => {
     const port = Number(new URL(first.url).port)
     const before = listeningServers()
     try {
-      await expect(startPetstore({ port })).rejects.toThrow(/EADDRINUSE/)
+      await expect(startPetstore({ port })).rejects.toThrow(errorLike(Error, /EADDRINUSE/))
       // A closed server leaves the list of active handles a tick later.
       await vi.waitFor(() => expect(listeningServers()).toBe(before))
     } finally {
@@ -299,7 +302,12 @@ describe('createPetstoreApp', () => {
           jwt: { verifier, issuer: local.issuer.issuer },
           introspection: introspectionOptions(local),
         }),
-      ).toThrow(/^petstore: give jwt either a verifier or verifier options \(issuer\), not both$/)
+      ).toThrow(
+        errorLike(
+          TypeError,
+          /^petstore: give jwt either a verifier or verifier options \(issuer\), not both$/,
+        ),
+      )
     } finally {
       await local.running.close()
     }
@@ -369,13 +377,18 @@ describe('readConfig', () => {
     'throws a message naming PUBLIC_ORIGIN for PUBLIC_ORIGIN=%s',
     (value) => {
       expect(() => readConfig({ PUBLIC_ORIGIN: value })).toThrow(
-        /^PUBLIC_ORIGIN must be the origin clients call, such as https:\/\/api\.example\.com/,
+        errorLike(
+          Error,
+          /^PUBLIC_ORIGIN must be the origin clients call, such as https:\/\/api\.example\.com/,
+        ),
       )
     },
   )
 
   it.each(['abc', '-1', '70000', '80.5'])('throws a message naming PORT for PORT=%s', (port) => {
-    expect(() => readConfig({ PORT: port })).toThrow(/^PORT must be a port number/)
+    expect(() => readConfig({ PORT: port })).toThrow(
+      errorLike(Error, /^PORT must be a port number/),
+    )
   })
 
   it('reads INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET with ISSUER, the secret as given', () => {
@@ -397,18 +410,25 @@ describe('readConfig', () => {
         INTROSPECTION_CLIENT_ID: 'petstore',
         INTROSPECTION_CLIENT_SECRET: ' ',
       }),
-    ).toThrow(/^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are needed together/)
+    ).toThrow(
+      errorLike(
+        Error,
+        /^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are needed together/,
+      ),
+    )
   })
 
   it('throws a message naming ISSUER when introspection credentials come without it', () => {
     expect(() =>
       readConfig({ INTROSPECTION_CLIENT_ID: 'petstore', INTROSPECTION_CLIENT_SECRET: 's3cret' }),
-    ).toThrow(/^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go with ISSUER/)
+    ).toThrow(
+      errorLike(Error, /^INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go with ISSUER/),
+    )
   })
 
   it('throws a message naming AUDIENCE when ISSUER is set without it', () => {
     expect(() => readConfig({ ISSUER: 'https://login.example.com/' })).toThrow(
-      /^AUDIENCE is required with ISSUER/,
+      errorLike(Error, /^AUDIENCE is required with ISSUER/),
     )
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type LocalServer } from '@tokenguard/test-support/serve'
@@ -174,6 +175,8 @@ describe('createPetstoreApp resourceMetadata option', () => {
         jwt: { issuer: local.issuer.issuer, audience: AUDIENCE },
         resourceMetadata: { resource: 'http://api.petstore.test', authorization_servers: [] },
       }),
-    ).toThrow(/^@tokenguard\/core: protectedResourceMetadata resource must use https/)
+    ).toThrow(
+      errorLike(TypeError, /^@tokenguard\/core: protectedResourceMetadata resource must use https/),
+    )
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { validateHeaderValue } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { OAuthError } from '@tokenguard/core'
@@ -73,12 +74,12 @@ describe('formatChallenge', () => {
 
   it('throws a TypeError for a scheme that is not an RFC 9110 token', () => {
     expect(() => formatChallenge('Bearer realm', {})).toThrow(TypeError)
-    expect(() => formatChallenge('', {})).toThrow(/invalid auth scheme/)
+    expect(() => formatChallenge('', {})).toThrow(errorLike(TypeError, /invalid auth scheme/))
   })
 
   it('throws a TypeError for a parameter name that is not an RFC 9110 token', () => {
     expect(() => formatChallenge('Bearer', { 'a="b", c': 'x' })).toThrow(
-      /invalid challenge parameter name/,
+      errorLike(TypeError, /invalid challenge parameter name/),
     )
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { describe, expect, it } from 'vitest'
 import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
 
@@ -11,19 +12,19 @@ describe('checkOptionNames', () => {
 
   it('throws a TypeError naming a typo and suggesting the closest known name', () => {
     expect(() => checkOptionNames('@tokenguard/x', { audiance: 'a' }, known)).toThrow(
-      '@tokenguard/x: unknown option "audiance". Did you mean "audience"?',
+      errorLike(TypeError, '@tokenguard/x: unknown option "audiance". Did you mean "audience"?'),
     )
   })
 
   it('throws without a suggestion when no known name is close', () => {
     expect(() => checkOptionNames('@tokenguard/x', { colour: 'red' }, known)).toThrow(
-      '@tokenguard/x: unknown option "colour".',
+      errorLike(TypeError, '@tokenguard/x: unknown option "colour".'),
     )
   })
 
   it('clips a very long unknown name in the message', () => {
     expect(() => checkOptionNames('@tokenguard/x', { ['y'.repeat(10_000)]: 1 }, known)).toThrow(
-      `@tokenguard/x: unknown option "${'y'.repeat(64)}".`,
+      errorLike(TypeError, `@tokenguard/x: unknown option "${'y'.repeat(64)}".`),
     )
   })
 
@@ -31,7 +32,7 @@ describe('checkOptionNames', () => {
     const notObjects: unknown[] = [null, 'issuer', 42]
     for (const options of notObjects) {
       expect(() => checkOptionNames('@tokenguard/x', options as object, known)).toThrow(
-        '@tokenguard/x: options must be an object',
+        errorLike(TypeError, '@tokenguard/x: options must be an object'),
       )
     }
   })
@@ -39,7 +40,7 @@ describe('checkOptionNames', () => {
   it('sees an own __proto__ key as an unknown option', () => {
     const options = JSON.parse('{"__proto__":{"issuer":"x"}}') as object
     expect(() => checkOptionNames('@tokenguard/x', options, known)).toThrow(
-      /unknown option "__proto__"/,
+      errorLike(TypeError, /unknown option "__proto__"/),
     )
   })
 })

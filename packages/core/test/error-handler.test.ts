@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import request from 'supertest'
 import { describe, expect, it, vi } from 'vitest'
@@ -232,16 +233,25 @@ describe('oauthErrorHandler options', () => {
 
   it('throws a TypeError at start-up for a bad resourceMetadata, realm or option name', () => {
     expect(() => oauthErrorHandler({ resourceMetadata: 'http://api.example.com/x' })).toThrow(
-      '@tokenguard/core: oauthErrorHandler resourceMetadata must use https (http is allowed only on localhost)',
+      errorLike(
+        TypeError,
+        '@tokenguard/core: oauthErrorHandler resourceMetadata must use https (http is allowed only on localhost)',
+      ),
     )
     expect(() => oauthErrorHandler({ resourceMetadata: '/.well-known/x' })).toThrow(
-      /^@tokenguard\/core: oauthErrorHandler resourceMetadata must be an absolute URL/,
+      errorLike(
+        TypeError,
+        /^@tokenguard\/core: oauthErrorHandler resourceMetadata must be an absolute URL/,
+      ),
     )
     expect(() => oauthErrorHandler({ realm: '' })).toThrow(
-      '@tokenguard/core: oauthErrorHandler realm must be a non-empty string',
+      errorLike(TypeError, '@tokenguard/core: oauthErrorHandler realm must be a non-empty string'),
     )
     expect(() => oauthErrorHandler({ resourceMetaData: 'x' } as never)).toThrow(
-      '@tokenguard/core: unknown option "resourceMetaData". Did you mean "resourceMetadata"?',
+      errorLike(
+        TypeError,
+        '@tokenguard/core: unknown option "resourceMetaData". Did you mean "resourceMetadata"?',
+      ),
     )
   })
 

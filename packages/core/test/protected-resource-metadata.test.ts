@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -104,7 +105,7 @@ describe('protectedResourceMetadataUrl', () => {
     ]
     for (const [resource, problem] of cases) {
       expect(() => protectedResourceMetadataUrl(resource as string)).toThrow(
-        `@tokenguard/core: protectedResourceMetadataUrl resource ${problem}`,
+        errorLike(TypeError, `@tokenguard/core: protectedResourceMetadataUrl resource ${problem}`),
       )
     }
   })
@@ -253,38 +254,44 @@ describe('protectedResourceMetadata', () => {
 
     it('requires a resource', () => {
       expect(() => protectedResourceMetadata({} as ProtectedResourceMetadataOptions)).toThrow(
-        `${prefix} resource is required: the resource's identifier, e.g. 'https://api.example.com'`,
+        errorLike(
+          TypeError,
+          `${prefix} resource is required: the resource's identifier, e.g. 'https://api.example.com'`,
+        ),
       )
       expect(() => protectedResourceMetadata(null as never)).toThrow(
-        '@tokenguard/core: options must be an object',
+        errorLike(TypeError, '@tokenguard/core: options must be an object'),
       )
     })
 
     it('refuses a resource that is not an https identifier', () => {
       expect(create({ resource: 'http://api.example.com' })).toThrow(
-        `${prefix} resource must use https (http is allowed only on localhost)`,
+        errorLike(
+          TypeError,
+          `${prefix} resource must use https (http is allowed only on localhost)`,
+        ),
       )
       expect(create({ resource: 'https://api.example.com/?a=b' })).toThrow(
-        `${prefix} resource must not have a query or a fragment`,
+        errorLike(TypeError, `${prefix} resource must not have a query or a fragment`),
       )
       expect(create({ resource: 'api.example.com' })).toThrow(
-        `${prefix} resource must be an absolute URL`,
+        errorLike(TypeError, `${prefix} resource must be an absolute URL`),
       )
     })
 
     it('refuses authorization servers that are not an array of https issuers', () => {
       expect(create({ authorization_servers: 'https://login.example.com' })).toThrow(
-        `${prefix} authorization_servers must be an array`,
+        errorLike(TypeError, `${prefix} authorization_servers must be an array`),
       )
       expect(create({ authorization_servers: ['http://login.example.com'] })).toThrow(
-        `${prefix} authorization_servers must use https`,
+        errorLike(TypeError, `${prefix} authorization_servers must use https`),
       )
       expect(create({ authorization_servers: ['https://login.example.com#x'] })).toThrow(
-        `${prefix} authorization_servers must not have a query or a fragment`,
+        errorLike(TypeError, `${prefix} authorization_servers must not have a query or a fragment`),
       )
       expect(
         create({ authorization_servers: ['https://a.example.com', 'https://a.example.com'] }),
-      ).toThrow(`${prefix} authorization_servers must not repeat a value`)
+      ).toThrow(errorLike(TypeError, `${prefix} authorization_servers must not repeat a value`))
     })
 
     it('refuses URLs that are not https for jwks_uri and the documentation links', () => {
@@ -295,7 +302,7 @@ describe('protectedResourceMetadata', () => {
         'resource_tos_uri',
       ]) {
         expect(create({ [name]: 'http://example.com/x' })).toThrow(
-          `${prefix} ${name} must use https`,
+          errorLike(TypeError, `${prefix} ${name} must use https`),
         )
       }
     })
@@ -303,14 +310,17 @@ describe('protectedResourceMetadata', () => {
     it('refuses scopes that are not scope tokens', () => {
       for (const scope of ['read pets', '', 'a"b', 7]) {
         expect(create({ scopes_supported: [scope] })).toThrow(
-          `${prefix} scopes_supported must hold scope tokens`,
+          errorLike(TypeError, `${prefix} scopes_supported must hold scope tokens`),
         )
       }
     })
 
     it('refuses bearer methods other than header, body and query', () => {
       expect(create({ bearer_methods_supported: ['cookie'] })).toThrow(
-        `${prefix} bearer_methods_supported must hold only 'header', 'body' or 'query' (RFC 6750 §2)`,
+        errorLike(
+          TypeError,
+          `${prefix} bearer_methods_supported must hold only 'header', 'body' or 'query' (RFC 6750 §2)`,
+        ),
       )
     })
 
@@ -331,48 +341,61 @@ describe('protectedResourceMetadata', () => {
 
     it('refuses none as a signing algorithm, and symmetric algorithms for DPoP', () => {
       expect(create({ resource_signing_alg_values_supported: ['none'] })).toThrow(
-        `${prefix} resource_signing_alg_values_supported must not list "none"`,
+        errorLike(
+          TypeError,
+          `${prefix} resource_signing_alg_values_supported must not list "none"`,
+        ),
       )
       expect(create({ dpop_signing_alg_values_supported: ['ES256', 'HS256'] })).toThrow(
-        `${prefix} dpop_signing_alg_values_supported must not list "HS256"`,
+        errorLike(TypeError, `${prefix} dpop_signing_alg_values_supported must not list "HS256"`),
       )
     })
 
     it('refuses booleans given as something else, and empty strings', () => {
       expect(create({ dpop_bound_access_tokens_required: 'true' })).toThrow(
-        `${prefix} dpop_bound_access_tokens_required must be true or false`,
+        errorLike(TypeError, `${prefix} dpop_bound_access_tokens_required must be true or false`),
       )
       expect(create({ resource_name: '' })).toThrow(
-        `${prefix} resource_name must be a non-empty string`,
+        errorLike(TypeError, `${prefix} resource_name must be a non-empty string`),
       )
     })
 
     it('refuses a cacheMaxAgeSec that is not a whole number of seconds', () => {
       for (const cacheMaxAgeSec of [-1, 1.5, Number.NaN, '60']) {
         expect(create({ cacheMaxAgeSec })).toThrow(
-          `${prefix} cacheMaxAgeSec must be a whole number`,
+          errorLike(TypeError, `${prefix} cacheMaxAgeSec must be a whole number`),
         )
       }
     })
 
     it('refuses additionalMetadata that sets a standard member or is not JSON', () => {
       expect(create({ additionalMetadata: { resource: 'https://evil.example' } })).toThrow(
-        `${prefix} additionalMetadata must not set resource; use the resource option`,
+        errorLike(
+          TypeError,
+          `${prefix} additionalMetadata must not set resource; use the resource option`,
+        ),
       )
       expect(create({ additionalMetadata: { count: 1n } })).toThrow(
-        `${prefix} additionalMetadata.count must be a JSON value`,
+        errorLike(TypeError, `${prefix} additionalMetadata.count must be a JSON value`),
       )
-      expect(create({ additionalMetadata: { fn: () => 1 } })).toThrow(/must be a JSON value/)
+      expect(create({ additionalMetadata: { fn: () => 1 } })).toThrow(
+        errorLike(TypeError, /must be a JSON value/),
+      )
       expect(create({ additionalMetadata: ['x'] })).toThrow(
-        `${prefix} additionalMetadata must be an object of further members`,
+        errorLike(TypeError, `${prefix} additionalMetadata must be an object of further members`),
       )
     })
 
     it('names a typo, camelCase included, with the closest option', () => {
       expect(create({ authorization_server: ['https://login.example.com'] })).toThrow(
-        '@tokenguard/core: unknown option "authorization_server". Did you mean "authorization_servers"?',
+        errorLike(
+          TypeError,
+          '@tokenguard/core: unknown option "authorization_server". Did you mean "authorization_servers"?',
+        ),
       )
-      expect(create({ scopesSupported: ['a'] })).toThrow(/Did you mean "scopes_supported"\?/)
+      expect(create({ scopesSupported: ['a'] })).toThrow(
+        errorLike(TypeError, /Did you mean "scopes_supported"\?/),
+      )
     })
   })
 })

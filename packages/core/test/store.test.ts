@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStore } from '@tokenguard/core'
 
@@ -101,17 +102,17 @@ describe('createMemoryStore', () => {
 
   it('throws a RangeError at creation for a bad maxEntries or maxBytes', () => {
     expect(() => createMemoryStore({ maxEntries: 0 })).toThrow(
-      '@tokenguard/core: maxEntries must be a positive integer',
+      errorLike(RangeError, '@tokenguard/core: maxEntries must be a positive integer'),
     )
     expect(() => createMemoryStore({ maxEntries: 1.5 })).toThrow(RangeError)
     expect(() => createMemoryStore<string>({ maxBytes: -1, sizeOf: () => 1 })).toThrow(
-      '@tokenguard/core: maxBytes must be a positive integer',
+      errorLike(RangeError, '@tokenguard/core: maxBytes must be a positive integer'),
     )
   })
 
   it('throws a TypeError at creation for maxBytes without sizeOf', () => {
     expect(() => createMemoryStore({ maxBytes: 1_000 })).toThrow(
-      '@tokenguard/core: maxBytes needs a sizeOf function',
+      errorLike(TypeError, '@tokenguard/core: maxBytes needs a sizeOf function'),
     )
   })
 })

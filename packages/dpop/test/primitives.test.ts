@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import type { IncomingMessage } from 'node:http'
 import { calculateJwkThumbprint } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -108,7 +109,9 @@ describe('createRequestUrl', () => {
     ).toBe('https://api.example.com/pets')
     expect(urlOf(req('/pets', { host: 'api.example.com' }))).toBe('https://api.example.com/pets')
     expect(urlOf(req('/pets', { host: 'bad host/x' }))).toBeUndefined()
-    expect(() => createRequestUrl({})).toThrow(/publicOrigin/)
-    expect(() => createRequestUrl({ publicOrigin: 'not a url' })).toThrow(/absolute URL/)
+    expect(() => createRequestUrl({})).toThrow(errorLike(TypeError, /publicOrigin/))
+    expect(() => createRequestUrl({ publicOrigin: 'not a url' })).toThrow(
+      errorLike(TypeError, /absolute URL/),
+    )
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { generateKeyPairSync } from 'node:crypto'
 import { oauthErrorHandler } from '@tokenguard/core'
 import { createJwtVerifier } from '@tokenguard/jwt-verify'
@@ -62,6 +63,7 @@ describe.each(frameworks)('introspectionBearer under $name', (framework) => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     const token = issuer.issueOpaque({ scope: 'pets:read', sub: 'alice' })
     const res = await request(app.url).get('/pets').set('Authorization', `Bearer ${token}`)
     expect(res.status).toBe(200)
@@ -71,7 +73,6 @@ describe.each(frameworks)('introspectionBearer under $name', (framework) => {
       scopes: ['pets:read'],
     })
     expect(JSON.stringify(res.body)).not.toContain(token)
-    await app.close()
   })
 
   it('answers 401 invalid_token with the exact challenge for an unknown token', async () => {
@@ -81,18 +82,19 @@ describe.each(frameworks)('introspectionBearer under $name', (framework) => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     const res = await request(app.url).get('/pets').set('Authorization', 'Bearer not-a-real-token')
     expect(res.status).toBe(401)
     expect(res.headers['www-authenticate']).toBe(
       'Bearer realm="api", error="invalid_token", error_description="The access token is not active"',
     )
-    await app.close()
   })
 
   it('answers 503 with Retry-After through the default error handler when introspection is down', async () => {
     const app = await serve(
       framework.app([introspectionBearer({ ...options(), realm: 'api' }), echoAuth]),
     )
+    onTestFinished(() => app.close())
     running.setFault('introspect', { status: 500 })
     const res = await request(app.url)
       .get('/pets')
@@ -101,7 +103,6 @@ describe.each(frameworks)('introspectionBearer under $name', (framework) => {
     expect(res.status).toBe(503)
     expect(res.headers['retry-after']).toBe('5')
     expect(res.headers['www-authenticate']).toBeUndefined()
-    await app.close()
   })
 })
 
@@ -117,12 +118,12 @@ describe('introspectionBearer', () => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     const reader = issuer.issueOpaque({ scope: 'pets:read' })
     const res = await request(app.url).post('/pets').set('Authorization', `Bearer ${reader}`)
     expect(res.status).toBe(403)
     expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"')
     expect(res.headers['www-authenticate']).toContain('scope="pets:write"')
-    await app.close()
   })
 
   it.each([
@@ -167,6 +168,7 @@ describe('introspectionBearer', () => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     const token = issuer.issueOpaque()
     const before = running.requests('/introspect')
     expect((await request(app.url).get('/').set('Authorization', `Bearer ${token}`)).status).toBe(
@@ -181,7 +183,6 @@ describe('introspectionBearer', () => {
     const after = await request(app.url).get('/').set('Authorization', `Bearer ${token}`)
     expect(after.status).toBe(401)
     expect(after.body.error).toBe('invalid_token')
-    await app.close()
   })
 
   it('sends one upstream call for 100 concurrent requests with one token, under 50 ms latency', async () => {
@@ -191,6 +192,7 @@ describe('introspectionBearer', () => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     running.setFault('introspect', { delayMs: 50 })
     const token = issuer.issueOpaque()
     const before = running.requests('/introspect')
@@ -200,9 +202,8 @@ describe('introspectionBearer', () => {
       ),
     )
     running.setFault('introspect', undefined)
-    expect(responses.every((res) => res.status === 200)).toBe(true)
+    expect(responses.map((res) => res.status)).toEqual(responses.map(() => 200))
     expect(running.requests('/introspect') - before).toBe(1)
-    await app.close()
   })
 
   it('refuses a refresh token presented as an access token', async () => {
@@ -217,7 +218,7 @@ describe('introspectionBearer', () => {
   it('fails at start-up when given an introspector and introspector options together', () => {
     const introspector = createIntrospector(options() as never)
     expect(() => introspectionBearer({ introspector, issuer: 'https://x.test' } as never)).toThrow(
-      /either introspector or introspector options/,
+      errorLike(TypeError, /either introspector or introspector options/),
     )
   })
 })
@@ -232,6 +233,7 @@ describe('hybridBearer', () => {
         [oauthErrorHandler()],
       ),
     )
+    onTestFinished(() => app.close())
     const before = running.requests('/introspect')
     const viaJwt = await request(app.url)
       .get('/')
@@ -244,7 +246,6 @@ describe('hybridBearer', () => {
     expect(viaIntrospection.body.auth).toMatchObject({ source: 'introspection', subject: 'o' })
     const none = await request(app.url).get('/')
     expect(none.headers['www-authenticate']).toBe('Bearer realm="api"')
-    await app.close()
   })
 
   it.each([
@@ -275,7 +276,7 @@ describe('hybridBearer', () => {
 
   it('fails at start-up without a verifier or an introspector', () => {
     expect(() => hybridBearer({ jwt: {}, introspection: {} } as never)).toThrow(
-      /jwt must be a JWT verifier/,
+      errorLike(TypeError, /jwt must be a JWT verifier/),
     )
   })
 })

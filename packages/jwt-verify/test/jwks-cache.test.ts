@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { OAuthError } from '@tokenguard/core'
 import { describe, expect, it } from 'vitest'
 import { createJwksCache, type JwksCacheEvents, type PreparedKey } from '../src/index.js'
@@ -299,13 +300,13 @@ describe('createJwksCache', () => {
 
   it('fails at start-up on an http URL outside localhost, or no URL at all', () => {
     expect(() => createJwksCache({ jwksUri: 'http://issuer.example/jwks' })).toThrow(
-      /jwksUri "http:\/\/issuer.example\/jwks" must use https/,
+      errorLike(TypeError, /jwksUri "http:\/\/issuer.example\/jwks" must use https/),
     )
     expect(() => createJwksCache({ jwksUri: 'http://127.0.0.1:8080/jwks' })).not.toThrow()
     expect(() =>
       createJwksCache({ jwksUri: 'http://issuer.example/jwks', allowInsecureHttp: true }),
     ).not.toThrow()
-    expect(() => createJwksCache({})).toThrow(/give jwksUri, or issuer/)
+    expect(() => createJwksCache({})).toThrow(errorLike(TypeError, /give jwksUri, or issuer/))
     expect(() => createJwksCache({ jwksUri: JWKS_URI, maxAgeMs: -1 })).toThrow(RangeError)
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createMockAuthorizationServer } from '../src/index.js'
@@ -179,7 +180,7 @@ describe('the /authorize login and consent page', () => {
     })
     await expect(page.listen({ autoApprove: 'yes' as never })).rejects.toThrow(TypeError)
     await expect(page.listen({ autoApprove: 'yes' as never })).rejects.toThrow(
-      'autoApprove must be a boolean',
+      errorLike(TypeError, 'autoApprove must be a boolean'),
     )
   })
 })

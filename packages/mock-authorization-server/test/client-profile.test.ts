@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { createTestIssuer } from '@tokenguard/test-tokens'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createMockAuthorizationServer, GRANT_TYPES } from '../src/index.js'
@@ -110,7 +111,7 @@ describe('AuthorizationServerClient grant fields', () => {
     const client = { client_id: 'x', client_secret: 's', redirect_uri: ['https://a.test/cb'] }
     expect(() => server.registerClient(client as AuthorizationServerClient)).toThrow(TypeError)
     expect(() => server.registerClient(client as AuthorizationServerClient)).toThrow(
-      'unknown option "redirect_uri". Did you mean "redirect_uris"?',
+      errorLike(TypeError, 'unknown option "redirect_uri". Did you mean "redirect_uris"?'),
     )
   })
 
@@ -193,6 +194,6 @@ describe('createMockAuthorizationServer options', () => {
     await expect(both).rejects.toThrow(TypeError)
     await expect(
       createMockAuthorizationServer({ issuer, issuerOptions: { audience: 'x' } }),
-    ).rejects.toThrow('give issuer or issuerOptions, not both')
+    ).rejects.toThrow(errorLike(TypeError, 'give issuer or issuerOptions, not both'))
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { createTestIssuer, TEST_ALGORITHMS } from '@tokenguard/test-tokens'
 import type { TestIssuer } from '@tokenguard/test-tokens'
 import { decodeJwt } from 'jose'
@@ -90,8 +91,12 @@ describe('MockAuthorizationServer.listen', () => {
   })
 
   it('refuses to listen while its issuer listens, on its own or for another server', async () => {
-    await expect(server.listen()).rejects.toThrow(/already listening; close\(\) it first/)
-    await expect(issuer.listen()).rejects.toThrow(/already listening; close\(\) it first/)
+    await expect(server.listen()).rejects.toThrow(
+      errorLike(Error, /already listening; close\(\) it first/),
+    )
+    await expect(issuer.listen()).rejects.toThrow(
+      errorLike(Error, /already listening; close\(\) it first/),
+    )
   })
 })
 
@@ -103,7 +108,10 @@ describe('MockAuthorizationServer.listen options', () => {
     const typo = server.listen({ prot: 0 } as never)
     await expect(typo).rejects.toThrow(TypeError)
     await expect(server.listen({ prot: 0 } as never)).rejects.toThrow(
-      '@tokenguard/mock-authorization-server: unknown option "prot". Did you mean "port"?',
+      errorLike(
+        TypeError,
+        '@tokenguard/mock-authorization-server: unknown option "prot". Did you mean "port"?',
+      ),
     )
     expect(server.issuer.issuer).toBe('https://issuer.test')
   })

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import request from 'supertest'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi, onTestFinished } from 'vitest'
 import { createAuthContext, OAuthError, type Middleware } from '@tokenguard/core'
 import {
   createRedactor,
@@ -213,6 +213,7 @@ describe('requestLogger', () => {
     const reached = new Promise<void>((resolve) => (arrived = resolve))
     const hang: Middleware = () => arrived()
     const server = await serve(frameworks[0]!.app([requestLogger({ logger }), hang]))
+    onTestFinished(() => server.close())
     const client = httpRequest(`${server.url}/slow`)
     client.on('error', () => {})
     client.end()
@@ -225,7 +226,6 @@ describe('requestLogger', () => {
       level: 'warn',
       entry: { aborted: true, path: '/slow' },
     })
-    await server.close()
   })
 
   it('answers the request even when the logger throws', async () => {

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { describe, expect, it } from 'vitest'
 import { OAuthError, type AuthContext } from '@tokenguard/core'
 import { checkClaims, type ClaimRequirement } from '@tokenguard/scopes'
@@ -94,15 +95,20 @@ describe('checkClaims', () => {
     it('throws a TypeError, not a refusal, when a predicate returns something else than a boolean', () => {
       const truthy = (() => 'yes') as unknown as ClaimRequirement
       expect(() => checkClaims(authFor({}), truthy)).toThrow(
-        '@tokenguard/scopes: the checkClaims predicate must return true or false, got string',
+        errorLike(
+          TypeError,
+          '@tokenguard/scopes: the checkClaims predicate must return true or false, got string',
+        ),
       )
       const promise = (() => Promise.resolve(true)) as unknown as ClaimRequirement
-      expect(() => checkClaims(authFor({}), promise)).toThrow(/got a Promise/)
+      expect(() => checkClaims(authFor({}), promise)).toThrow(errorLike(TypeError, /got a Promise/))
     })
 
     it('refuses an async predicate up front', () => {
       const asyncPredicate = (async () => Promise.resolve(true)) as unknown as ClaimRequirement
-      expect(() => checkClaims(authFor({}), asyncPredicate)).toThrow(/synchronous predicate/)
+      expect(() => checkClaims(authFor({}), asyncPredicate)).toThrow(
+        errorLike(TypeError, /synchronous predicate/),
+      )
     })
   })
 
@@ -161,35 +167,45 @@ describe('checkClaims', () => {
 
     it('throws a TypeError prefixed @tokenguard/scopes for a requirement that is not usable', () => {
       expect(bad(undefined)).toThrow(
-        /^@tokenguard\/scopes: checkClaims takes \{ equals, includes \}/,
+        errorLike(TypeError, /^@tokenguard\/scopes: checkClaims takes \{ equals, includes \}/),
       )
       expect(bad('tenant')).toThrow(TypeError)
       expect(bad(['tenant'])).toThrow(TypeError)
-      expect(bad({})).toThrow('@tokenguard/scopes: checkClaims needs at least one claim to check')
-      expect(bad({ equals: {} })).toThrow(/at least one claim/)
+      expect(bad({})).toThrow(
+        errorLike(TypeError, '@tokenguard/scopes: checkClaims needs at least one claim to check'),
+      )
+      expect(bad({ equals: {} })).toThrow(errorLike(TypeError, /at least one claim/))
     })
 
     it('names a typo in the requirement keys', () => {
       expect(bad({ equal: { tenant: 'acme' } })).toThrow(
-        '@tokenguard/scopes: unknown option "equal". Did you mean "equals"?',
+        errorLike(TypeError, '@tokenguard/scopes: unknown option "equal". Did you mean "equals"?'),
       )
     })
 
     it('refuses equals values that === cannot compare meaningfully', () => {
       for (const value of [{ a: 1 }, ['a'], Number.NaN, undefined, () => true]) {
-        expect(bad({ equals: { tenant: value } })).toThrow(/equals\.tenant must be a string/)
+        expect(bad({ equals: { tenant: value } })).toThrow(
+          errorLike(TypeError, /equals\.tenant must be a string/),
+        )
       }
     })
 
     it('refuses includes values that are not non-empty strings', () => {
       for (const value of ['', [], [''], [1], { a: 'b' }, null]) {
-        expect(bad({ includes: { groups: value } })).toThrow(/includes\.groups must be/)
+        expect(bad({ includes: { groups: value } })).toThrow(
+          errorLike(TypeError, /includes\.groups must be/),
+        )
       }
     })
 
     it('refuses equals or includes that is not an object', () => {
-      expect(bad({ equals: 'tenant' })).toThrow(/equals must be an object of claim names/)
-      expect(bad({ includes: ['admin'] })).toThrow(/includes must be an object of claim names/)
+      expect(bad({ equals: 'tenant' })).toThrow(
+        errorLike(TypeError, /equals must be an object of claim names/),
+      )
+      expect(bad({ includes: ['admin'] })).toThrow(
+        errorLike(TypeError, /includes must be an object of claim names/),
+      )
     })
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { describe, expect, it } from 'vitest'
 import { OAuthError, type AuthContext } from '@tokenguard/core'
 import { checkScopes } from '@tokenguard/scopes'
@@ -98,15 +99,20 @@ describe('checkScopes', () => {
 
   it('throws a TypeError for bad arguments, before looking at auth', () => {
     expect(() => checkScopes(auth, [])).toThrow(
-      "@tokenguard/scopes: checkScopes needs at least one scope, e.g. checkScopes(auth, ['read:pets', 'write:pets'])",
+      errorLike(
+        TypeError,
+        "@tokenguard/scopes: checkScopes needs at least one scope, e.g. checkScopes(auth, ['read:pets', 'write:pets'])",
+      ),
     )
     expect(() => checkScopes(auth, 'read:pets' as unknown as string[])).toThrow(TypeError)
-    expect(() => checkScopes(auth, ['read pets'])).toThrow(/without whitespace/)
+    expect(() => checkScopes(auth, ['read pets'])).toThrow(
+      errorLike(TypeError, /without whitespace/),
+    )
     expect(() => checkScopes(auth, ['read:pets'], 'some' as 'any')).toThrow(
-      "@tokenguard/scopes: mode must be 'all' or 'any', got some",
+      errorLike(TypeError, "@tokenguard/scopes: mode must be 'all' or 'any', got some"),
     )
     expect(() => checkScopes(auth, ['a'], 'all', { realms: 'x' } as never)).toThrow(
-      '@tokenguard/scopes: unknown option "realms". Did you mean "realm"?',
+      errorLike(TypeError, '@tokenguard/scopes: unknown option "realms". Did you mean "realm"?'),
     )
   })
 })

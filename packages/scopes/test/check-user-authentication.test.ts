@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { describe, expect, it } from 'vitest'
 import { OAuthError, type AuthContext } from '@tokenguard/core'
 import { checkUserAuthentication, type UserAuthenticationOptions } from '@tokenguard/scopes'
@@ -180,16 +181,24 @@ describe('checkUserAuthentication', () => {
 
     it('needs acrValues, maxAgeSec or both', () => {
       expect(bad({})).toThrow(
-        `${prefix} needs acrValues, maxAgeSec or both, e.g. checkUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })`,
+        errorLike(
+          TypeError,
+          `${prefix} needs acrValues, maxAgeSec or both, e.g. checkUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })`,
+        ),
       )
-      expect(bad(undefined)).toThrow(`${prefix} takes { acrValues, maxAgeSec }`)
-      expect(bad(['mfa'])).toThrow(/^@tokenguard\/scopes: /)
+      expect(bad(undefined)).toThrow(
+        errorLike(TypeError, `${prefix} takes { acrValues, maxAgeSec }`),
+      )
+      expect(bad(['mfa'])).toThrow(errorLike(TypeError, /^@tokenguard\/scopes: /))
     })
 
     it('refuses acrValues that are not a non-empty array of single tokens', () => {
       for (const acrValues of ['mfa', [], [''], ['m fa'], ['a"b'], ['caf\u00e9'], [1]]) {
         expect(bad({ acrValues })).toThrow(
-          `${prefix} acrValues must be a non-empty array of acr values, each without whitespace`,
+          errorLike(
+            TypeError,
+            `${prefix} acrValues must be a non-empty array of acr values, each without whitespace`,
+          ),
         )
       }
     })
@@ -197,7 +206,7 @@ describe('checkUserAuthentication', () => {
     it('refuses a maxAgeSec that is not a whole number of seconds', () => {
       for (const maxAgeSec of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '300']) {
         expect(bad({ maxAgeSec })).toThrow(
-          `${prefix} maxAgeSec must be a whole number of seconds, 0 or more`,
+          errorLike(TypeError, `${prefix} maxAgeSec must be a whole number of seconds, 0 or more`),
         )
       }
     })
@@ -205,19 +214,30 @@ describe('checkUserAuthentication', () => {
     it('refuses a bad clockToleranceSec or now', () => {
       for (const clockToleranceSec of [-1, Number.POSITIVE_INFINITY, '5']) {
         expect(bad({ maxAgeSec: 1, clockToleranceSec })).toThrow(
-          `${prefix} clockToleranceSec must be a number of seconds, 0 or more`,
+          errorLike(
+            TypeError,
+            `${prefix} clockToleranceSec must be a number of seconds, 0 or more`,
+          ),
         )
       }
       expect(bad({ maxAgeSec: 1, now: 1_700_000_000_000 })).toThrow(
-        `${prefix} now must be a function returning milliseconds, like Date.now`,
+        errorLike(
+          TypeError,
+          `${prefix} now must be a function returning milliseconds, like Date.now`,
+        ),
       )
     })
 
     it('names a typo in the option names', () => {
       expect(bad({ maxAgeSecs: 300 })).toThrow(
-        '@tokenguard/scopes: unknown option "maxAgeSecs". Did you mean "maxAgeSec"?',
+        errorLike(
+          TypeError,
+          '@tokenguard/scopes: unknown option "maxAgeSecs". Did you mean "maxAgeSec"?',
+        ),
       )
-      expect(bad({ acr_values: ['mfa'] })).toThrow(/Did you mean "acrValues"\?/)
+      expect(bad({ acr_values: ['mfa'] })).toThrow(
+        errorLike(TypeError, /Did you mean "acrValues"\?/),
+      )
     })
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describe, expect, it, vi } from 'vitest'
 import { OAuthError, type AuthContext, type Middleware } from '@tokenguard/core'
@@ -59,31 +60,42 @@ describe('requireScopes', () => {
 
   it('throws a TypeError at start-up when no scope is given', () => {
     expect(() => requireScopes()).toThrow(
-      "@tokenguard/scopes: requireScopes needs at least one scope, e.g. requireScopes('read:pets', 'write:pets')",
+      errorLike(
+        TypeError,
+        "@tokenguard/scopes: requireScopes needs at least one scope, e.g. requireScopes('read:pets', 'write:pets')",
+      ),
     )
   })
 
   it('throws a TypeError at start-up for a scope that is not a string', () => {
     expect(() => requireScopes(['a', 'b'] as unknown as string)).toThrow(
-      "@tokenguard/scopes: requireScopes takes scopes as strings, e.g. requireScopes('read:pets', 'write:pets'); got an array",
+      errorLike(
+        TypeError,
+        "@tokenguard/scopes: requireScopes takes scopes as strings, e.g. requireScopes('read:pets', 'write:pets'); got an array",
+      ),
     )
     const notStrings: unknown[] = [undefined, null, 1, {}]
     for (const scope of notStrings) {
-      expect(() => requireScopes(scope as string)).toThrow(/^@tokenguard\/scopes: /)
+      expect(() => requireScopes(scope as string)).toThrow(
+        errorLike(TypeError, /^@tokenguard\/scopes: /),
+      )
     }
   })
 
   it('throws a TypeError at start-up for whitespace inside a scope or an empty scope', () => {
     for (const scope of ['read:pets write:pets', ' read', 'read\t', 'a\nb', '']) {
       expect(() => requireScopes(scope)).toThrow(
-        /^@tokenguard\/scopes: requireScopes got .*: a scope is one non-empty token without whitespace/,
+        errorLike(
+          TypeError,
+          /^@tokenguard\/scopes: requireScopes got .*: a scope is one non-empty token without whitespace/,
+        ),
       )
     }
   })
 
   it('throws a TypeError at start-up for a scope with characters RFC 6749 forbids', () => {
     for (const scope of ['read"pets', 'read\\pets', 'caf\u00e9', 'a\u0000']) {
-      expect(() => requireScopes(scope)).toThrow(/RFC 6749 §3\.3/)
+      expect(() => requireScopes(scope)).toThrow(errorLike(TypeError, /RFC 6749 §3\.3/))
     }
   })
 })
@@ -109,7 +121,9 @@ describe('requireAnyScope', () => {
   })
 
   it('throws a TypeError prefixed @tokenguard/scopes for bad scopes', () => {
-    expect(() => requireAnyScope()).toThrow(/^@tokenguard\/scopes: requireAnyScope needs at least/)
+    expect(() => requireAnyScope()).toThrow(
+      errorLike(TypeError, /^@tokenguard\/scopes: requireAnyScope needs at least/),
+    )
     expect(() => requireAnyScope('a b')).toThrow(TypeError)
   })
 })
@@ -177,9 +191,11 @@ describe('requireClaims', () => {
 
   it('throws a TypeError at start-up for a bad requirement', () => {
     expect(() => requireClaims({})).toThrow(
-      '@tokenguard/scopes: requireClaims needs at least one claim to check',
+      errorLike(TypeError, '@tokenguard/scopes: requireClaims needs at least one claim to check'),
     )
-    expect(() => requireClaims({ includes: { groups: [] } })).toThrow(/^@tokenguard\/scopes: /)
+    expect(() => requireClaims({ includes: { groups: [] } })).toThrow(
+      errorLike(TypeError, /^@tokenguard\/scopes: /),
+    )
   })
 })
 
@@ -206,12 +222,14 @@ describe('createScopeGuards', () => {
 
   it('throws a TypeError at start-up for a bad realm or an unknown option', () => {
     expect(() => createScopeGuards({ realm: '' })).toThrow(
-      '@tokenguard/scopes: realm must be a non-empty string',
+      errorLike(TypeError, '@tokenguard/scopes: realm must be a non-empty string'),
     )
     expect(() => createScopeGuards({ realm: 7 } as unknown as { realm: string })).toThrow(TypeError)
     expect(() => createScopeGuards({ relm: 'x' } as never)).toThrow(
-      '@tokenguard/scopes: unknown option "relm". Did you mean "realm"?',
+      errorLike(TypeError, '@tokenguard/scopes: unknown option "relm". Did you mean "realm"?'),
     )
-    expect(() => createScopeGuards(null as never)).toThrow(/^@tokenguard\/scopes: /)
+    expect(() => createScopeGuards(null as never)).toThrow(
+      errorLike(TypeError, /^@tokenguard\/scopes: /),
+    )
   })
 })

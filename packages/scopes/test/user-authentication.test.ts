@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import express from 'express'
 import express4 from 'express4'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -79,11 +80,17 @@ describe('requireUserAuthentication', () => {
 
   it('throws a TypeError prefixed @tokenguard/scopes at start-up for a bad requirement', () => {
     expect(() => requireUserAuthentication({})).toThrow(
-      "@tokenguard/scopes: requireUserAuthentication needs acrValues, maxAgeSec or both, e.g. requireUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })",
+      errorLike(
+        TypeError,
+        "@tokenguard/scopes: requireUserAuthentication needs acrValues, maxAgeSec or both, e.g. requireUserAuthentication({ acrValues: ['mfa'], maxAgeSec: 300 })",
+      ),
     )
     expect(() => requireUserAuthentication({ acrValues: ['a b'] })).toThrow(TypeError)
     expect(() => requireUserAuthentication({ maxAgeSec: -5 })).toThrow(
-      /^@tokenguard\/scopes: requireUserAuthentication maxAgeSec must be a whole number/,
+      errorLike(
+        TypeError,
+        /^@tokenguard\/scopes: requireUserAuthentication maxAgeSec must be a whole number/,
+      ),
     )
   })
 

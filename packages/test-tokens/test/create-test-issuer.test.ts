@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createTestIssuer, DEFAULT_TEST_ALGORITHMS } from '../src/index.js'
@@ -87,25 +88,27 @@ describe('createTestIssuer', () => {
   it('rejects bad options at creation with a message that says what to fix', async () => {
     await expect(createTestIssuer({ algorithms: [] })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ algorithms: [] })).rejects.toThrow(
-      '@tokenguard/test-tokens: algorithms must be a non-empty array',
+      errorLike(TypeError, '@tokenguard/test-tokens: algorithms must be a non-empty array'),
     )
     await expect(createTestIssuer({ algorithms: ['HS256' as TestAlgorithm] })).rejects.toThrow(
       RangeError,
     )
     await expect(createTestIssuer({ algorithms: ['HS256' as TestAlgorithm] })).rejects.toThrow(
-      /unsupported algorithm "HS256"/,
+      errorLike(RangeError, /unsupported algorithm "HS256"/),
     )
     await expect(createTestIssuer({ algorithms: ['ES256', 'ES256'] })).rejects.toThrow(RangeError)
     await expect(createTestIssuer({ algorithms: ['ES256', 'ES256'] })).rejects.toThrow(
-      /must not repeat/,
+      errorLike(RangeError, /must not repeat/),
     )
     await expect(createTestIssuer({ issuer: '' })).rejects.toThrow(TypeError)
-    await expect(createTestIssuer({ issuer: '' })).rejects.toThrow(/issuer must be a non-empty/)
+    await expect(createTestIssuer({ issuer: '' })).rejects.toThrow(
+      errorLike(TypeError, /issuer must be a non-empty/),
+    )
     await expect(createTestIssuer({ defaultExpiresInSec: 0 })).rejects.toThrow(RangeError)
     const typo = { expiresInSec: 60 } as unknown as Parameters<typeof createTestIssuer>[0]
     await expect(createTestIssuer(typo)).rejects.toThrow(TypeError)
     await expect(createTestIssuer(typo)).rejects.toThrow(
-      /unknown createTestIssuer option "expiresInSec"/,
+      errorLike(TypeError, /unknown createTestIssuer option "expiresInSec"/),
     )
   })
 })
@@ -138,7 +141,7 @@ describe('TestIssuer.addKey', () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     await expect(issuer.addKey('ES256', { kid: issuer.key().kid })).rejects.toThrow(RangeError)
     await expect(issuer.addKey('ES256', { kid: issuer.key().kid })).rejects.toThrow(
-      /already exists/,
+      errorLike(RangeError, /already exists/),
     )
   })
 })
@@ -164,12 +167,14 @@ describe('TestIssuer.removeKey', () => {
     issuer.removeKey(issuer.key().kid)
     expect(issuer.jwks().keys).toEqual([])
     await expect(issuer.sign()).rejects.toThrow(RangeError)
-    await expect(issuer.sign()).rejects.toThrow('the issuer has no ES256 key; call addKey')
+    await expect(issuer.sign()).rejects.toThrow(
+      errorLike(RangeError, 'the issuer has no ES256 key; call addKey'),
+    )
   })
 
   it('throws for a kid the issuer does not have', async () => {
     const issuer = await createTestIssuer({ algorithms: ['ES256'] })
     expect(() => issuer.removeKey('nope')).toThrow(RangeError)
-    expect(() => issuer.removeKey('nope')).toThrow('no key has kid "nope"')
+    expect(() => issuer.removeKey('nope')).toThrow(errorLike(RangeError, 'no key has kid "nope"'))
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestIssuer, TEST_ALGORITHMS } from '../src/index.js'
@@ -107,7 +108,9 @@ describe('TestIssuer.listen', () => {
   })
 
   it('refuses to listen twice at once', async () => {
-    await expect(issuer.listen()).rejects.toThrow(/already listening; close\(\) it first/)
+    await expect(issuer.listen()).rejects.toThrow(
+      errorLike(Error, /already listening; close\(\) it first/),
+    )
   })
 })
 
@@ -117,7 +120,7 @@ describe('TestIssuer.listen options', () => {
     await expect(issuer.listen({ port: 70_000 })).rejects.toThrow(RangeError)
     await expect(issuer.listen({ host: '0.0.0.0' } as never)).rejects.toThrow(TypeError)
     await expect(issuer.listen({ host: '0.0.0.0' } as never)).rejects.toThrow(
-      /unknown listen option "host"/,
+      errorLike(TypeError, /unknown listen option "host"/),
     )
     expect(issuer.issuer).toBe('https://issuer.test')
   })
@@ -215,10 +218,10 @@ describe('RunningIssuer.setFault', () => {
     expect(() => running.setFault('jwks', { status: 99 })).toThrow(TypeError)
     expect(() => running.setFault('jwks', { delayMs: -1 })).toThrow(TypeError)
     expect(() => running.setFault('jwks', {} as never)).toThrow(TypeError)
-    expect(() => running.setFault('jwks', {} as never)).toThrow(/a fault is/)
+    expect(() => running.setFault('jwks', {} as never)).toThrow(errorLike(TypeError, /a fault is/))
     expect(() => running.setFault('tokens' as never, { status: 500 })).toThrow(TypeError)
     expect(() => running.setFault('tokens' as never, { status: 500 })).toThrow(
-      'no endpoint "tokens"',
+      errorLike(TypeError, 'no endpoint "tokens"'),
     )
   })
 })

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestIssuer, DEFAULT_TEST_CLIENT, generateTestKey } from '../src/index.js'
 import type { RunningIssuer, TestClient, TestIssuer } from '../src/index.js'
@@ -50,11 +51,11 @@ describe('TestIssuerOptions.clients', () => {
   it('fails at creation on a bad client with a message that says what to fix', async () => {
     await expect(createTestIssuer({ clients: [{ client_id: 'x' }] })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ clients: [{ client_id: 'x' }] })).rejects.toThrow(
-      'give the client a client_secret, jwks or bearer_token',
+      errorLike(TypeError, 'give the client a client_secret, jwks or bearer_token'),
     )
     await expect(createTestIssuer({ clients: 'test-client' as never })).rejects.toThrow(TypeError)
     await expect(createTestIssuer({ clients: 'test-client' as never })).rejects.toThrow(
-      /clients must be an array/,
+      errorLike(TypeError, /clients must be an array/),
     )
   })
 })
@@ -106,7 +107,7 @@ describe('TestIssuer.registerClient', () => {
     const taken = () =>
       issuer.registerClient({ client_id: 'rs-2', bearer_token: 'shared-token-abcdef' })
     expect(taken).toThrow(RangeError)
-    expect(taken).toThrow(/another client has the same bearer_token$/)
+    expect(taken).toThrow(errorLike(RangeError, /another client has the same bearer_token$/))
     expect(() =>
       issuer.registerClient({ client_id: 'rs-1', bearer_token: 'shared-token-abcdef' }),
     ).not.toThrow()

@@ -1,3 +1,4 @@
+import { errorLike } from '@tokenguard/test-support/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestIssuer, DEFAULT_TEST_CLIENT } from '../src/index.js'
 import type { RunningIssuer, TestIssuer } from '../src/index.js'
@@ -140,6 +141,6 @@ describe('TestIssuer.revoke', () => {
 
   it('throws a TypeError for a token that is not a string', () => {
     expect(() => issuer.revoke(42 as never)).toThrow(TypeError)
-    expect(() => issuer.revoke(42 as never)).toThrow('token must be a string')
+    expect(() => issuer.revoke(42 as never)).toThrow(errorLike(TypeError, 'token must be a string'))
   })
 })
