@@ -113,7 +113,7 @@ describe('createTokenFetch', () => {
       method: 'POST',
       body,
       duplex: 'half',
-    } as RequestInit)
+    })
     expect(response.status).toBe(401)
     expect(seen).toHaveLength(1)
   })
