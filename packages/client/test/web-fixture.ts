@@ -60,6 +60,7 @@ export async function startWebLogin(
   const running = await server.listen()
   onTestFinished(() => running.close())
   const framework = options.framework ?? frameworks[0]
+  if (framework === undefined) throw new Error('no framework')
   const apps: { url: string; web: ReturnType<typeof createWebLogin> }[] = []
   // Every instance answers on its own port; all share one redirect URI host (the first app's).
   let redirectUri = ''
