@@ -2,7 +2,7 @@ import { OAuthError } from '@tokenguard/core'
 import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
 import * as client from 'openid-client'
 import { PACKAGE } from '../shared/package-name.js'
-import { upstreamErrorCode, upstreamFailure } from '../shared/upstream-failure.js'
+import { safeCause, upstreamErrorCode, upstreamFailure } from '../shared/upstream-failure.js'
 
 /** What to show the user while the device flow waits (RFC 8628 §3.3). */
 export interface DevicePrompt {
@@ -105,14 +105,14 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<DeviceTo
       throw OAuthError.invalidToken(
         'device_authorization_denied',
         'The user denied the device login',
-        { cause: error },
+        { cause: safeCause(error) },
       )
     }
     if (code === 'expired_token' || expiry.aborted) {
       throw OAuthError.invalidToken(
         'device_authorization_expired',
         'The device code expired before the user approved it; start again',
-        { cause: error },
+        { cause: safeCause(error) },
       )
     }
     throw await upstreamFailure(error)

@@ -49,7 +49,7 @@ export async function describeFailure(error: unknown): Promise<FailedRequest> {
   if (code !== undefined) answer.error = code
   const description = body?.error_description
   if (typeof description === 'string') answer.errorDescription = printable(description)
-  return { answer, retryAfterSec: retryAfter(response), cause: error }
+  return { answer, retryAfterSec: retryAfter(response), cause: safeCause(error) }
 }
 
 /**
@@ -111,4 +111,19 @@ export function responseOf(error: unknown): Response | undefined {
 function printable(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '?')
   return clean.length > MAX_DESCRIPTION ? `${clean.slice(0, MAX_DESCRIPTION)}…` : clean
+}
+
+/**
+ * The error of a failed openid-client call as a cause to keep for logs: its name, code and
+ * message (fixed texts of the library, bounded), without the nested `cause`, which can hold
+ * a response body with tokens in it.
+ */
+export function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error('request failed')
+  const code = (error as Error & { code?: unknown }).code
+  const kept = new Error(
+    printable(`${error.name}${typeof code === 'string' ? ` (${code})` : ''}: ${error.message}`),
+  )
+  kept.name = 'AuthorizationServerError'
+  return kept
 }

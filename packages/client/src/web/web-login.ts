@@ -4,7 +4,7 @@ import { createMemoryStore, OAuthError, type Middleware } from '@tokenguard/core
 import { checkOptionNames, optionNames, positiveNumber } from '@tokenguard/core/internal'
 import * as client from 'openid-client'
 import { PACKAGE } from '../shared/package-name.js'
-import { upstreamErrorCode } from '../shared/upstream-failure.js'
+import { safeCause, upstreamErrorCode } from '../shared/upstream-failure.js'
 import { readCookies, setCookie } from './cookies.js'
 import { sendLoginErrorPage } from './error-page.js'
 import { safeReturnTo } from './return-to.js'
@@ -174,7 +174,7 @@ export function createWebLogin(options: WebLoginOptions): WebLogin {
       })
     } catch (error) {
       throw OAuthError.invalidRequest('login_callback_invalid', describeCallbackError(error), {
-        cause: error,
+        cause: safeCause(error),
       })
     }
     const id = randomBytes(32).toString('base64url')
