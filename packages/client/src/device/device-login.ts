@@ -2,6 +2,7 @@ import { OAuthError } from '@tokenguard/core'
 import { checkOptionNames, optionNames } from '@tokenguard/core/internal'
 import * as client from 'openid-client'
 import { PACKAGE } from '../shared/package-name.js'
+import { scopeList } from '../shared/scope.js'
 import { safeCause, upstreamErrorCode, upstreamFailure } from '../shared/upstream-failure.js'
 
 /** What to show the user while the device flow waits (RFC 8628 §3.3). */
@@ -67,7 +68,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<DeviceTo
   if (typeof onPrompt !== 'function') throw new TypeError(`${PACKAGE}: onPrompt must be a function`)
   const parameters: Record<string, string> = {}
   const scope = options.scope
-  if (scope !== undefined) parameters.scope = typeof scope === 'string' ? scope : scope.join(' ')
+  if (scope !== undefined) parameters.scope = scopeList(scope).join(' ')
 
   let authorization: client.DeviceAuthorizationResponse
   try {

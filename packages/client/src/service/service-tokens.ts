@@ -2,6 +2,7 @@ import { createMemoryStore } from '@tokenguard/core'
 import { checkOptionNames, optionNames, positiveNumber } from '@tokenguard/core/internal'
 import * as client from 'openid-client'
 import { PACKAGE } from '../shared/package-name.js'
+import { scopeList } from '../shared/scope.js'
 import { pause, tryLock } from '../shared/store-lock.js'
 import { describeFailure, failureError, type FailedRequest } from '../shared/upstream-failure.js'
 import {
@@ -178,14 +179,7 @@ function grantParameters(options: ServiceTokenOptions): Record<string, string> {
   const parameters: Record<string, string> = {}
   const { scope, resource, audience } = options
   if (scope !== undefined) {
-    const list = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...scope]
-    if (
-      list.some((item) => typeof item !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(item))
-    ) {
-      throw new TypeError(
-        `${PACKAGE}: scope must be scope tokens (RFC 6749 §3.3), space-separated or as a list`,
-      )
-    }
+    const list = scopeList(scope)
     if (list.length > 0) parameters.scope = list.join(' ')
   }
   if (resource !== undefined) {

@@ -26,6 +26,8 @@ export interface WebLoginOptions {
   refreshAheadSec?: number
   /** Where logout lands when the server has no end-session endpoint. Default: `/`. */
   postLogoutRedirectUri?: string
+  /** Where `login()` is mounted, for `requireLogin()` and the error page. Default: `/login`. */
+  loginPath?: string
   /** Name of the session cookie (it holds only a random id). Default: `tokenguard.sid`. */
   cookieName?: string
   /** `Secure` on every cookie. Default: `true` (browsers treat `localhost` as secure too). */

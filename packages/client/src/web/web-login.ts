@@ -1,17 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createMemoryStore, OAuthError, type Middleware } from '@tokenguard/core'
-import { checkOptionNames, optionNames, positiveNumber } from '@tokenguard/core/internal'
+import { OAuthError, type Middleware } from '@tokenguard/core'
 import * as client from 'openid-client'
-import { PACKAGE } from '../shared/package-name.js'
 import { safeCause, upstreamErrorCode } from '../shared/upstream-failure.js'
 import { readCookies, setCookie } from './cookies.js'
+import { queryOf, redirect } from './http-answers.js'
 import { sendLoginErrorPage } from './error-page.js'
 import { safeReturnTo } from './return-to.js'
 import { isSessionRecord, type SessionRecord } from './session-record.js'
 import { createSessionTokens } from './session-tokens.js'
-import { createTransactionSealer } from './transaction-cookie.js'
 import type { WebLoginOptions } from './web-login-options.js'
+import { resolveWebLoginSettings } from './web-login-settings.js'
 import type { OAuthRequestContext } from './oauth-request-context.js'
 
 /** The handlers of a web login: mount them on your app. */
@@ -31,21 +30,6 @@ export interface WebLogin {
   requireLogin(): Middleware
 }
 
-const NAMES = optionNames<WebLoginOptions>()([
-  'server',
-  'redirectUri',
-  'cookieSecret',
-  'scope',
-  'authorizationParams',
-  'sessionStore',
-  'sessionTtlSec',
-  'refreshAheadSec',
-  'postLogoutRedirectUri',
-  'cookieName',
-  'secureCookies',
-  'timeoutSec',
-  'now',
-])
 const TRANSACTION_PREFIX = 'tokenguard.tx.'
 const TRANSACTION_TTL_SEC = 600
 const MAX_TRANSACTIONS = 5
@@ -68,35 +52,19 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/
  * app.get('/dashboard', web.requireLogin(), async (req, res) => res.json(await callApi(await req.oauth.getAccessToken())))
  */
 export function createWebLogin(options: WebLoginOptions): WebLogin {
-  checkOptionNames(PACKAGE, options, NAMES)
-  const { server } = options
-  if (!(server instanceof client.Configuration)) {
-    throw new TypeError(
-      `${PACKAGE}: server must be an openid-client Configuration (from discoverAuthorizationServer())`,
-    )
-  }
-  const redirectUri = absoluteUrl('redirectUri', options.redirectUri)
-  const sealer = createTransactionSealer(secretBytes(options.cookieSecret))
-  const scope = scopeList(options.scope ?? 'openid offline_access')
-  const openid = scope.includes('openid')
-  const now = options.now ?? Date.now
-  const sessionTtlMs =
-    positiveNumber(PACKAGE, 'sessionTtlSec', options.sessionTtlSec, 86_400) * 1000
-  const refreshAheadMs =
-    positiveNumber(PACKAGE, 'refreshAheadSec', options.refreshAheadSec, 30) * 1000
-  const timeoutMs = positiveNumber(PACKAGE, 'timeoutSec', options.timeoutSec, 10, 600) * 1000
-  const cookieName = options.cookieName ?? 'tokenguard.sid'
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/.test(cookieName)) {
-    throw new TypeError(
-      `${PACKAGE}: cookieName must be a cookie name (letters, digits, !#$%&'*+-.^_\`|~)`,
-    )
-  }
-  const secure = options.secureCookies ?? true
-  const postLogout = options.postLogoutRedirectUri ?? '/'
-  const store = options.sessionStore ?? createMemoryStore<SessionRecord>({ maxEntries: 10_000 })
-  const sessions = createSessionTokens({ server, store, refreshAheadMs, timeoutMs, now })
-  const extraParams = { ...options.authorizationParams }
-  const loginPath = (returnTo: string): string => `/login?returnTo=${encodeURIComponent(returnTo)}`
+  const settings = resolveWebLoginSettings(options)
+  const { server, redirectUri, sealer, scope, openid, now, sessionTtlMs, secure, postLogout } =
+    settings
+  const { cookieName, store, extraParams } = settings
+  const sessions = createSessionTokens({
+    server,
+    store,
+    refreshAheadMs: settings.refreshAheadMs,
+    timeoutMs: settings.timeoutMs,
+    now,
+  })
+  const loginPath = (returnTo: string): string =>
+    `${settings.loginPath}?returnTo=${encodeURIComponent(returnTo)}`
 
   const sessionKey = (id: string): string =>
     `session:${createHash('sha256').update(id).digest('base64url')}`
@@ -279,19 +247,6 @@ function setContext(req: IncomingMessage, oauth: OAuthRequestContext): void {
   })
 }
 
-function redirect(res: ServerResponse, location: string): void {
-  res.statusCode = 302
-  res.setHeader('Location', location)
-  res.setHeader('Cache-Control', 'no-store')
-  res.end()
-}
-
-function queryOf(req: IncomingMessage): URLSearchParams {
-  const url = req.url ?? ''
-  const question = url.indexOf('?')
-  return new URLSearchParams(question < 0 ? '' : url.slice(question + 1, question + 1 + 8192))
-}
-
 function describeCallbackError(error: unknown): string {
   const code = upstreamErrorCode(error)
   if (error instanceof client.AuthorizationResponseError) {
@@ -299,35 +254,4 @@ function describeCallbackError(error: unknown): string {
   }
   if (code !== undefined) return `The authorization server refused the code exchange (${code})`
   return 'The login answer failed its checks (issuer, state, nonce or ID token)'
-}
-
-function absoluteUrl(name: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    !URL.canParse(value) ||
-    !/^https?:$/.test(new URL(value).protocol)
-  ) {
-    throw new TypeError(`${PACKAGE}: ${name} must be an absolute http(s) URL`)
-  }
-  return value
-}
-
-function secretBytes(secret: unknown): Uint8Array {
-  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
-  if (!(bytes instanceof Uint8Array) || bytes.length < 32) {
-    throw new TypeError(
-      `${PACKAGE}: cookieSecret must be at least 32 bytes (or characters) of random data`,
-    )
-  }
-  return bytes
-}
-
-function scopeList(scope: string | readonly string[]): string[] {
-  const list = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...scope]
-  if (list.some((item) => typeof item !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(item))) {
-    throw new TypeError(
-      `${PACKAGE}: scope must be scope tokens (RFC 6749 §3.3), space-separated or as a list`,
-    )
-  }
-  return list
 }
