@@ -50,6 +50,7 @@ const BEARER_ONLY: readonly AccessTokenScheme[] = ['bearer']
 const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+const BASE64_CHARS = /^[A-Za-z0-9\-._~+/=]+$/
 
 /**
  * Finds the bearer token of a request (RFC 6750 §2): the `Authorization` header, and,
@@ -57,8 +58,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
  *
  * Returns `undefined` when the request carries no bearer credentials (no header, or
  * another scheme such as `Basic`). Throws {@link OAuthError} 400 `invalid_request` when
- * the credentials are malformed, repeated, or sent by more than one method (§2, §3.1),
- * and 401 `invalid_token` when the token is longer than `maxTokenBytes`.
+ * the header is malformed, the credentials are repeated, or sent by more than one method
+ * (§2, §3.1; a query or body token beside the header counts even when those methods are
+ * off), and 401 `invalid_token` when the token is malformed or longer than `maxTokenBytes`.
  *
  * @example
  * const found = extractBearerToken(req, { allowQueryToken: false })
@@ -80,8 +82,14 @@ export function extractBearerToken(
     const query = fromQuery(req)
     if (query !== undefined) found.push({ token: query, method: 'query', scheme: 'bearer' })
   }
+  // RFC 6750 §2: clients MUST NOT use more than one method in each request. A token in the
+  // query or the body beside the header breaks that rule even where those methods are off
+  // (the token is now in a URL or a body): the request is refused, not quietly half-read.
+  if (header !== undefined && found.length === 1) {
+    if (options.allowBodyToken !== true && hasBodyToken(req)) found.push(header)
+    else if (options.allowQueryToken !== true && hasQueryToken(req)) found.push(header)
+  }
   if (found.length > 1) {
-    // RFC 6750 §2: clients MUST NOT use more than one method in each request.
     throw OAuthError.invalidRequest(
       'multiple_methods',
       'The access token was sent by more than one method',
@@ -162,9 +170,28 @@ function checkToken(token: string, maxTokenBytes: number): void {
   if (token.length > maxTokenBytes) {
     throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
   }
-  if (!B64TOKEN.test(token)) {
-    throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+  if (B64TOKEN.test(token)) return
+  // Base64 characters with `=` inside (a JWT whose parts are standard, padded base64) are a
+  // malformed token: 401 `invalid_token` (RFC 6750 §3.1). Other characters (a space, quotes,
+  // commas) break the request's syntax: 400 `invalid_request`.
+  if (BASE64_CHARS.test(token)) {
+    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
   }
+  throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+}
+
+function hasBodyToken(req: TokenRequest): boolean {
+  const body = req.body
+  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, 'access_token')) {
+    return false
+  }
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')
+}
+
+function hasQueryToken(req: TokenRequest): boolean {
+  const url = req.url ?? ''
+  const start = url.indexOf('?')
+  return start !== -1 && new URLSearchParams(url.slice(start + 1)).has('access_token')
 }
 
 function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
