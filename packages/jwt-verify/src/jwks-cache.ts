@@ -54,7 +54,14 @@ export type JwksFetchTrigger = 'initial' | 'hydrate' | 'refresh_ahead' | 'expire
 /** Events a {@link JwksCache} reports, for metrics and logs. */
 export interface JwksCacheEvents {
   /** A key set was fetched and installed. */
-  refresh: { trigger: JwksFetchTrigger; keyCount: number; skippedCount: number; durationMs: number }
+  refresh: {
+    trigger: JwksFetchTrigger
+    keyCount: number
+    skippedCount: number
+    /** Why each skipped key was skipped, with its `kid` (`kid "k1": RSA exponent ...`). */
+    skipped: readonly string[]
+    durationMs: number
+  }
   /** A fetch failed; the keys in hand (if any) stay in use within `staleIfErrorMs`. */
   error: { trigger: JwksFetchTrigger; error: Error }
   /** A token named a `kid` the key set does not hold. */
@@ -152,7 +159,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       timeoutMs: config.timeoutMs,
       maxBytes: config.maxResponseBytes,
     })
-    const { keys, skippedCount } = readKeySet(document, config.maxKeys, byKid)
+    const { keys, skippedCount, skipped } = readKeySet(document, config.maxKeys, byKid)
     install(keys)
     fetchedAt = config.now()
     lastFailedAt = undefined
@@ -160,6 +167,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       trigger,
       keyCount: keys.length,
       skippedCount,
+      skipped,
       durationMs: fetchedAt - started,
     })
   }
@@ -304,7 +312,7 @@ function readKeySet(
   document: unknown,
   maxKeys: number,
   previous: ReadonlyMap<string, PreparedKey[]>,
-): { keys: PreparedKey[]; skippedCount: number } {
+): { keys: PreparedKey[]; skippedCount: number; skipped: string[] } {
   const list =
     document !== null && typeof document === 'object'
       ? (document as { keys?: unknown }).keys
@@ -315,14 +323,22 @@ function readKeySet(
   }
   const keys: PreparedKey[] = []
   let skippedCount = 0
+  const skipped: string[] = []
   for (const jwk of list as unknown[]) {
     if (jwk === null || typeof jwk !== 'object') {
       skippedCount++
+      skipped.push('not an object')
       continue
     }
     const prepared = prepareKey(jwk as PublicJwk)
     if ('skipped' in prepared) {
       skippedCount++
+      const { kid } = jwk as PublicJwk
+      skipped.push(
+        typeof kid === 'string'
+          ? `kid ${JSON.stringify(kid.slice(0, 64))}: ${prepared.skipped}`
+          : prepared.skipped,
+      )
       continue
     }
     // Keep the object of an unchanged key, so results verified with it stay cached.
@@ -331,7 +347,7 @@ function readKeySet(
       ?.find((key) => key.fingerprint === prepared.fingerprint)
     keys.push(same ?? prepared)
   }
-  return { keys, skippedCount }
+  return { keys, skippedCount, skipped }
 }
 
 interface ResolvedJwksOptions {

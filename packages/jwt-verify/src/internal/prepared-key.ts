@@ -46,7 +46,8 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Turns one JWK into a {@link PreparedKey}, or returns `undefined` with the reason when the
  * key must not be used for verifying signatures: symmetric (`oct`), `use` other than `sig`,
- * `key_ops` without `verify`, an RSA modulus under 2048 bits, an unknown type or curve, or
+ * `key_ops` without `verify`, an RSA modulus under 2048 bits or a public exponent that is
+ * even or under 65537, an unknown type or curve, or
  * members that do not form a valid public key. Private members are never read.
  */
 export function prepareKey(jwk: PublicJwk): PreparedKey | { skipped: string } {
@@ -89,6 +90,12 @@ export function prepareKey(jwk: PublicJwk): PreparedKey | { skipped: string } {
   if (kty === 'RSA') {
     const bits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0
     if (bits < MIN_RSA_BITS) return { skipped: `RSA modulus under ${MIN_RSA_BITS} bits` }
+    // An exponent of 1 makes the signature equal the padded digest: anyone could forge one.
+    // Only odd exponents of at least 65537 are trusted (FIPS 186-5 §A.1.1, NIST SP 800-56B).
+    const exponent = keyObject.asymmetricKeyDetails?.publicExponent ?? 0n
+    if (exponent < 65_537n || exponent % 2n === 0n) {
+      return { skipped: 'RSA public exponent is not an odd number of at least 65537' }
+    }
     rsaSignatureBytes = Math.ceil(bits / 8)
   }
   return {
