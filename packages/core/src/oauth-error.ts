@@ -56,6 +56,11 @@ export type OAuthErrorReason =
   | 'dpop_replayed'
   | 'dpop_binding_mismatch'
   | 'dpop_nonce_required'
+  | 'dpop_proof_missing'
+  | 'dpop_replay_store_unavailable'
+  | 'wrong_token_type'
+  | 'token_inactive'
+  | 'introspection_unavailable'
   | 'authorization_server_refused'
   | 'authorization_server_unavailable'
   | 'login_state_mismatch'
@@ -64,7 +69,6 @@ export type OAuthErrorReason =
   | 'session_ended'
   | 'device_authorization_denied'
   | 'device_authorization_expired'
-  | (string & {})
 
 /**
  * What a resource asks of the user's authentication (RFC 9470 §3), as

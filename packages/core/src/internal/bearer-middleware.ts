@@ -93,17 +93,11 @@ export function createBearerMiddleware(
   const extraction: TokenExtractionOptions =
     dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
-  // Verifiers throw shared, immutable errors for the common refusals; dress each once.
-  const dressed = new WeakMap<OAuthError, OAuthError>()
+  // Every refusal is a fresh error: dressing it (realm, DPoP) never touches another request's.
   const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
     if (!(error instanceof OAuthError)) return error
-    if (dpop !== undefined) return dpop.decorate(error.withChallenge(challenge), scheme)
-    let result = dressed.get(error)
-    if (result === undefined) {
-      result = error.withChallenge(challenge)
-      dressed.set(error, result)
-    }
-    return result
+    const dressed = error.withChallenge(challenge)
+    return dpop === undefined ? dressed : dpop.decorate(dressed, scheme)
   }
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
     ;(req as IncomingMessage & { auth?: AuthContext }).auth = auth
@@ -111,26 +105,37 @@ export function createBearerMiddleware(
   }
 
   const middleware: Middleware = (req, res, next) => {
-    let result: AuthContext | Promise<AuthContext>
+    let result: AuthContext | Promise<AuthContext> | undefined
     let scheme: AccessTokenScheme | undefined
+    let refused: unknown
+    let refusedAt = false
     try {
       const found = extractBearerToken(req, extraction)
-      if (found === undefined) {
-        if (credentialsRequired) next(fail(OAuthError.missingCredentials()))
-        else next()
-        return
-      }
-      scheme = found.scheme
-      result = check(found.token)
-      if (dpop !== undefined) {
-        const used = found.scheme
-        result =
-          result instanceof Promise
-            ? result.then((auth) => dpop.bind(auth, used, req, res))
-            : dpop.bind(result, used, req, res)
+      if (found !== undefined) {
+        scheme = found.scheme
+        result = check(found.token)
+        if (dpop !== undefined) {
+          const used = found.scheme
+          result =
+            result instanceof Promise
+              ? result.then((auth) => dpop.bind(auth, used, req, res))
+              : dpop.bind(result, used, req, res)
+        }
+      } else if (credentialsRequired) {
+        refused = fail(OAuthError.missingCredentials())
+        refusedAt = true
       }
     } catch (error) {
-      next(fail(error, scheme))
+      refused = fail(error, scheme)
+      refusedAt = true
+    }
+    // `next` is called once, outside the `try`: an error thrown downstream is not a token error.
+    if (refusedAt) {
+      next(refused)
+      return
+    }
+    if (result === undefined) {
+      next()
       return
     }
     if (result instanceof Promise) {
