@@ -32,7 +32,7 @@ describe('every refusal is a fresh OAuthError', () => {
         framework.app([jwtBearer({ verifier, realm: 'pets' }), echoAuth], [annotate]),
       )
       onTestFinished(() => app.close())
-      const answers = []
+      const answers: { before: string | null; requestId: string; challenge: string }[] = []
       for (const [id, authorization] of [
         ['r1', 'Bearer garbage.garbage.garbage'],
         ['r2', 'Bearer garbage.garbage.garbage'],
@@ -42,7 +42,7 @@ describe('every refusal is a fresh OAuthError', () => {
         const headers: Record<string, string> = { 'x-request-id': id }
         if (authorization !== undefined) headers.authorization = authorization
         const answer = await fetch(`${app.url}/pets`, { headers })
-        answers.push(await answer.json())
+        answers.push((await answer.json()) as (typeof answers)[number])
       }
       expect(answers.map((answer) => [answer.before, answer.requestId])).toEqual([
         [null, 'r1'],
