@@ -11,6 +11,7 @@ import {
   createListeners,
   discoverMetadata,
   fetchJson,
+  discoveredUrlProblem,
   insecureUrlProblem,
   MAX_TIMER_MS,
   metadataUrl,
@@ -89,7 +90,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       timeoutMs: config.timeoutMs,
     }).then((metadata) => {
       const url = metadataUrl(metadata, 'introspection_endpoint')
-      const problem = insecureUrlProblem(url, config.allowInsecureHttp)
+      const problem = discoveredUrlProblem(url, options.issuer, config.allowInsecureHttp)
       if (problem !== undefined)
         throw new UpstreamError(`introspection_endpoint ${problem}`, 'invalid')
       return url

@@ -3,6 +3,7 @@ import {
   checkOptionNames,
   createListeners,
   fetchJson,
+  discoveredUrlProblem,
   insecureUrlProblem,
   MAX_TIMER_MS,
   nonNegativeNumber,
@@ -149,7 +150,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         timeoutMs: config.timeoutMs,
         maxResponseBytes: config.maxResponseBytes,
       })
-      const problem = insecureUrlProblem(jwksUri, config.allowInsecureHttp)
+      const problem = discoveredUrlProblem(jwksUri, options.issuer ?? '', config.allowInsecureHttp)
       if (problem !== undefined) {
         jwksUri = undefined
         throw new UpstreamError(`the discovered jwks_uri ${problem}`, 'invalid')
