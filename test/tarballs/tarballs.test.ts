@@ -232,6 +232,7 @@ describe('the tarballs, installed with npm into an app outside the workspace', (
           resolve(url)
         }
       })
+      child.once('error', reject)
       void exited.then(() => reject(new Error(`exited early: ${stderr}`)))
     })
     const discovery = await fetch(`${issuer}/.well-known/openid-configuration`)

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { readConfig, type PetstoreEnv } from './config.js'
 import { curlExamples, formatCurlExamples } from './curl-commands.js'
+import { explainListenError } from './listen-error.js'
 import { startPetstore, type RunningPetstore } from './start.js'
 
 /**
@@ -14,9 +15,12 @@ import { startPetstore, type RunningPetstore } from './start.js'
  * await main(process.env)
  */
 export async function main(env: PetstoreEnv): Promise<RunningPetstore> {
+  const options = readConfig(env)
   const petstore = await startPetstore({
-    ...readConfig(env),
+    ...options,
     logError: (error) => console.error('petstore: unhandled error:', error),
+  }).catch((error: unknown) => {
+    throw explainListenError(error, options)
   })
   const { url, publicOrigin, issuer, audience, tokens, introspector } = petstore
   console.log(`PetStore API listening on ${url}`)
