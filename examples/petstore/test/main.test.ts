@@ -8,6 +8,7 @@ import { readConfig } from '../src/config.js'
 import { curlExamples, formatCurlExamples } from '../src/curl-commands.js'
 import { startPetstore } from '../src/start.js'
 import { AUDIENCE, introspectionOptions, parseCurl, startIssuer } from './helpers.js'
+import { normalizeOutput, readmeSample } from './readme-sample.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
 
@@ -75,6 +76,8 @@ describe('main.ts', () => {
       expect(headers.authorization).toMatch(/^DPoP ey/)
       expect(headers.dpop).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
       expect(stdout).toContain('# DPoP (RFC 9449)')
+      // The README's sample output is what it printed, but for ports and tokens.
+      expect(normalizeOutput(stdout)).toBe(readmeSample())
       // The metadata names the API as the resource and the local issuer as its server.
       const origin = /^PetStore API listening on (\S+)$/m.exec(stdout)?.[1]
       const issuer = /^Local test issuer on (\S+) /m.exec(stdout)?.[1]
