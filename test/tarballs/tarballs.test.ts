@@ -2,12 +2,10 @@ import { spawn } from 'node:child_process'
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,7 +17,6 @@ import {
   PACKAGES,
   ROOT,
   command,
-  installedDir,
   pnpm,
   tarballFiles,
   tarballManifest,
@@ -27,6 +24,7 @@ import {
   workspaceTool,
   type WorkspacePackage,
 } from './support.js'
+import { linkTools, thirdPartyDependencies } from './app-setup.js'
 
 // What a user does with the packages, step by step: pack each with pnpm, install the tarballs
 // with npm into an app outside the workspace, then run the app as ES modules, as CommonJS,
@@ -160,7 +158,7 @@ describe('the tarballs, installed with npm into an app outside the workspace', (
     const dependencies: Record<string, string> = {}
     for (const { name } of PACKAGES)
       dependencies[name] = `file:../tarballs/${basename(tarballOf(name))}`
-    for (const [name, { dir, version }] of thirdPartyDependencies()) {
+    for (const { name, dir, version } of thirdPartyDependencies()) {
       // Packed with tar, as the registry's tarball would be: `npm pack <folder>` wants the
       // folder's devDependencies for its `prepare` script (lru-cache has one), even offline.
       const filename = `${name.replace('@', '').replace('/', '-')}-${version}.tgz`
@@ -182,7 +180,7 @@ describe('the tarballs, installed with npm into an app outside the workspace', (
       join(APP, 'package.json'),
       JSON.stringify({ name: 'tarball-app', private: true, type: 'module', dependencies }, null, 2),
     )
-    linkTools()
+    linkTools(WORK, APP)
     const result = await command(
       'npm',
       ['install', '--offline', '--no-audit', '--no-fund', '--cache', join(WORK, 'npm-cache')],
@@ -309,45 +307,4 @@ function expectedRun(): Record<string, unknown> {
     ),
     statuses: [200, 403],
   }
-}
-
-/** The third-party dependencies of the packages, each with the folder pnpm installed it in. */
-function thirdPartyDependencies(): Map<string, { dir: string; version: string }> {
-  const found = new Map<string, { dir: string; version: string }>()
-  for (const { dir, dependencies } of PACKAGES) {
-    for (const name of Object.keys(dependencies)) {
-      if (name.startsWith('@tokenguard/') || found.has(name)) continue
-      const installed = installedDir(dir, name)
-      const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
-        version: string
-        dependencies?: Record<string, string>
-      }
-      // An offline install could not supply its dependencies: a new one must be added here.
-      expect(Object.keys(manifest.dependencies ?? {}), `${name} has dependencies`).toEqual([])
-      found.set(name, { dir: installed, version: manifest.version })
-    }
-  }
-  return found
-}
-
-/**
- * The app's own tools, as a user's hoisted dependencies: the workspace's express 5, supertest,
- * vitest and types above the app, and express 4 in the CommonJS app's folder.
- */
-function linkTools(): void {
-  const tools = [
-    'express',
-    'supertest',
-    'vitest',
-    '@types/node',
-    '@types/express',
-    '@types/supertest',
-  ]
-  for (const name of tools) link(installedDir(ROOT, name), join(WORK, 'node_modules', name))
-  link(installedDir(ROOT, 'express4'), join(APP, 'cjs', 'node_modules', 'express'))
-}
-
-function link(target: string, path: string): void {
-  mkdirSync(dirname(path), { recursive: true })
-  symlinkSync(target, path, 'dir')
 }

@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
-    include: ['test/tarballs/tarballs.test.ts'],
+    include: ['test/tarballs/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },
