@@ -9,7 +9,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@tokenguard/source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // test/tarballs runs on its own (`pnpm test:tarballs`): it rebuilds a package's dist/.
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/tarballs/**'],
     // One real redis-server on 127.0.0.1 for the run; tests read its URL with inject('redisUrl').
     globalSetup: ['./tools/test-support/src/redis-global-setup.ts'],
     testTimeout: 20_000,

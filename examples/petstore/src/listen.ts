@@ -1,5 +1,12 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { explainListenError } from './listen-error.js'
+
+const WHAT: Readonly<Record<string, string>> = {
+  PORT: 'the API',
+  WEB_PORT: 'the web app',
+  STATS_PORT: 'the stats service',
+}
 
 /** An HTTP server that listens before it has its app: 503 until `serve(app)`. */
 export interface PendingServer {
@@ -28,14 +35,13 @@ export async function listen(
   server.keepAliveTimeout = 5_000
   await new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `port ${port} on ${host} is in use: stop what uses it, or set ${portVariable} to another port (0 picks a free one)`,
-              { cause: error },
-            )
-          : error,
-      )
+      const explained = explainListenError(error, {
+        port,
+        host,
+        variable: portVariable,
+        what: WHAT[portVariable] ?? 'the server',
+      })
+      reject(explained instanceof Error ? explained : error)
     }
     server.once('error', failed)
     server.listen(port, host, () => {

@@ -8,6 +8,7 @@ import { readConfig } from '../src/config.js'
 import { curlExamples, formatCurlExamples } from '../src/curl-commands.js'
 import { startPetstore } from '../src/start.js'
 import { AUDIENCE, introspectionOptions, parseCurl, startIssuer } from './helpers.js'
+import { normalizeOutput, readmeSample } from './readme-sample.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
 
@@ -75,6 +76,8 @@ describe('main.ts', () => {
       expect(headers.authorization).toMatch(/^DPoP ey/)
       expect(headers.dpop).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
       expect(stdout).toContain('# DPoP (RFC 9449)')
+      // The README's sample output is what it printed, but for ports and tokens.
+      expect(normalizeOutput(stdout)).toBe(readmeSample())
       // The metadata names the API as the resource and the local issuer as its server.
       const origin = /^PetStore API: (\S+) /m.exec(stdout)?.[1]
       const issuer = /^Authorization server \(.*\): (\S+)$/m.exec(stdout)?.[1]
@@ -296,7 +299,10 @@ describe('startPetstore', () => {
     const before = listeningServers()
     try {
       await expect(startPetstore({ port })).rejects.toThrow(
-        errorLike(Error, /^port \d+ on 127\.0\.0\.1 is in use: .* set PORT to another port/),
+        errorLike(
+          Error,
+          /^127\.0\.0\.1:\d+ is already in use \(EADDRINUSE\): set PORT to move the API/,
+        ),
       )
       // A closed server leaves the list of active handles a tick later.
       await vi.waitFor(() => expect(listeningServers()).toBe(before))

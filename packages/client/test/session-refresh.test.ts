@@ -59,13 +59,15 @@ describe('req.oauth.getAccessToken()', () => {
     const browser = new Browser()
     expect((await browser.follow(`${apps[0]!.url}/login?returnTo=/me`)).status).toBe(200)
     running.resetRequests()
-    const failures: number[] = []
+    const failures: string[] = []
     for (let cycle = 0; cycle < 1000; cycle++) {
       clock += 400_000
       const answers = await Promise.all(
         apps.flatMap((app) => [browser.get(`${app.url}/me`), browser.get(`${app.url}/me`)]),
       )
-      if (answers.some((answer) => answer.status !== 200)) failures.push(cycle)
+      const statuses = answers.map((answer) => answer.status)
+      if (statuses.some((status) => status !== 200))
+        failures.push(`cycle ${cycle}: ${statuses.join(' ')}`)
       await Promise.all(answers.map((answer) => answer.arrayBuffer()))
       if (failures.length > 0) break
     }

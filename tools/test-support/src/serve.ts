@@ -1,9 +1,26 @@
-import { createServer, type RequestListener, type Server } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import connect from 'connect'
 import express from 'express'
 import express4 from 'express4'
-import type { ErrorMiddleware, Middleware } from '@tokenguard/core'
+
+// The shapes of @tokenguard/core's Middleware and ErrorMiddleware, written out rather than
+// imported: core's tests depend on this package, so a dependency on core would be a cycle
+// that every `pnpm install` warns about.
+type NextFunction = (err?: unknown) => void
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void
+type ErrorMiddleware = (
+  err: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+) => void
 
 /** A server of a test, listening on 127.0.0.1 on a port the system chose. */
 export interface LocalServer {

@@ -84,7 +84,11 @@ export function createSessionTokens(settings: SessionTokenSettings): SessionToke
   async function refresh(key: string, used: SessionRecord): Promise<string> {
     const deadline = performance.now() + 2 * timeoutMs
     for (;;) {
-      const lock = await tryLock(store, `${key}|refresh-lock`, LOCK_MARKER, timeoutMs)
+      // A store that cannot answer (Redis slow or away) is waited out like a held lock:
+      // refreshing without the lock could spend the refresh token twice and end the session.
+      const lock = await tryLock(store, `${key}|refresh-lock`, LOCK_MARKER, timeoutMs).catch(
+        () => undefined,
+      )
       if (lock !== undefined) {
         try {
           return await refreshOnce(key, used)
@@ -93,7 +97,7 @@ export function createSessionTokens(settings: SessionTokenSettings): SessionToke
         }
       }
       await pause(POLL_MS)
-      const latest = await read(key)
+      const latest = await read(key).catch(() => used)
       if (latest === undefined) throw ended()
       if (latest.accessToken !== used.accessToken && usable(latest)) return latest.accessToken
       if (performance.now() > deadline)
