@@ -42,6 +42,17 @@ export interface JsonRequest {
   timeoutMs: number
   /** Refuse a response body larger than this many bytes. */
   maxBytes: number
+  /**
+   * HTTP statuses whose JSON body is read and returned (by {@link fetchJsonAnswer}) rather
+   * than refused, such as the 400 of an OAuth error response. Default: `[200]`.
+   */
+  acceptStatuses?: readonly number[]
+}
+
+/** What {@link fetchJsonAnswer} read: the HTTP status and the JSON body. */
+export interface JsonAnswer {
+  readonly status: number
+  readonly body: unknown
 }
 
 /**
@@ -56,7 +67,23 @@ export async function fetchJson(
   url: string,
   request: JsonRequest,
 ): Promise<unknown> {
+  return (await fetchJsonAnswer(fetchImpl, url, { ...request, acceptStatuses: [200] })).body
+}
+
+/**
+ * {@link fetchJson} that also reads the JSON body of the other statuses in
+ * `acceptStatuses`, and says which status came.
+ *
+ * @example
+ * const { status, body } = await fetchJsonAnswer(fetch, url, { ...limits, acceptStatuses: [200, 400] })
+ */
+export async function fetchJsonAnswer(
+  fetchImpl: FetchLike,
+  url: string,
+  request: JsonRequest,
+): Promise<JsonAnswer> {
   const { timeoutMs, maxBytes } = request
+  const accepted = request.acceptStatuses ?? [200]
   const signal = AbortSignal.timeout(timeoutMs)
   const timedOut = () =>
     new UpstreamError(`${url} did not answer within ${timeoutMs} ms`, 'timeout')
@@ -73,8 +100,9 @@ export async function fetchJson(
     throw signal.aborted ? timedOut() : new UpstreamError(`${url} could not be reached`, 'network')
   }
   try {
-    if (response.status !== 200) {
-      throw new UpstreamError(`${url} answered HTTP ${response.status}`, 'status', response.status)
+    const { status } = response
+    if (!accepted.includes(status)) {
+      throw new UpstreamError(`${url} answered HTTP ${status}`, 'status', status)
     }
     const declared = Number(response.headers.get('content-length') ?? Number.NaN)
     if (declared > maxBytes) {
@@ -82,9 +110,10 @@ export async function fetchJson(
     }
     const text = await readCapped(response, maxBytes, url)
     try {
-      return JSON.parse(text) as unknown
+      return { status, body: JSON.parse(text) as unknown }
     } catch {
-      throw new UpstreamError(`${url} did not send JSON`, 'not_json')
+      const what = status === 200 ? 'did not send JSON' : `answered HTTP ${status} without JSON`
+      throw new UpstreamError(`${url} ${what}`, 'not_json', status)
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error
