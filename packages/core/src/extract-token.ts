@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isJwtShaped } from './internal/jwt-shape.js'
 import { OAuthError } from './oauth-error.js'
 
 /** The parts of a request that token extraction reads: a `node:http` request fits. */
@@ -50,6 +51,9 @@ const BEARER_ONLY: readonly AccessTokenScheme[] = ['bearer']
 const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+// Visible characters that keep the header one credential: no quote, comma or backslash,
+// which would make it a quoted-string or a list of auth-params (RFC 9110 §11.4).
+const ONE_WORD = /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/
 
 /**
  * Finds the bearer token of a request (RFC 6750 §2): the `Authorization` header, and,
@@ -162,7 +166,9 @@ function checkToken(token: string, maxTokenBytes: number): void {
   if (token.length > maxTokenBytes) {
     throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
   }
-  if (!B64TOKEN.test(token)) {
+  // A JWT in the wrong alphabet ("=" padding inside, "+", "!") is a well-formed request
+  // carrying a malformed token: the verifier's 401 invalid_token (RFC 6750 §3.1), not a 400.
+  if (!B64TOKEN.test(token) && !(isJwtShaped(token) && ONE_WORD.test(token))) {
     throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
   }
 }

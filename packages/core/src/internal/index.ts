@@ -15,6 +15,7 @@ export { formatChallenge, formatScopeParam, sanitizeChallengeValue } from './cha
 export { checkOptionNames, optionNames } from './check-options.js'
 export { discoverMetadata, metadataUrl, metadataUrls } from './discover-metadata.js'
 export { fetchJson, fetchJsonAnswer, UpstreamError } from './fetch-json.js'
+export { isJwtShaped } from './jwt-shape.js'
 export { createListeners } from './listeners.js'
 export {
   MAX_TIMER_MS,
