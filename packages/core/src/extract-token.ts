@@ -16,13 +16,15 @@ export interface TokenRequest {
 export interface TokenExtractionOptions {
   /**
    * Accept `access_token` in an `application/x-www-form-urlencoded` body (RFC 6750 §2.2),
-   * as parsed by the app's body parser. Default: `false`.
+   * as parsed by the app's body parser. Even when off, a body token beside a header token
+   * is 400 `invalid_request` (RFC 6750 §2: one method per request). Default: `false`.
    */
   allowBodyToken?: boolean
   /**
    * Accept `access_token` in the query string (RFC 6750 §2.3). Query strings end up in
    * logs and browser history (RFC 6750 §5.3), so keep this off unless a client cannot send
-   * headers. Default: `false`.
+   * headers. Even when off, a query token beside a header token is 400 `invalid_request`.
+   * Default: `false`.
    */
   allowQueryToken?: boolean
   /** Longest token accepted, in bytes. Default: 16384 (16 KiB). */
@@ -61,7 +63,8 @@ const ONE_WORD = /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/
  *
  * Returns `undefined` when the request carries no bearer credentials (no header, or
  * another scheme such as `Basic`). Throws {@link OAuthError} 400 `invalid_request` when
- * the credentials are malformed, repeated, or sent by more than one method (§2, §3.1),
+ * the credentials are malformed, repeated, or sent by more than one method (§2, §3.1; a
+ * body or query token beside a header token counts even when its method is off),
  * and 401 `invalid_token` when the token is longer than `maxTokenBytes`.
  *
  * @example
@@ -76,11 +79,13 @@ export function extractBearerToken(
   const found: ExtractedToken[] = []
   const header = fromHeader(req, maxTokenBytes, options.schemes ?? BEARER_ONLY)
   if (header !== undefined) found.push(header)
-  if (options.allowBodyToken === true) {
+  // With a header token, a body or query token is looked for even when its method is off:
+  // the client broke RFC 6750 §2's MUST NOT, and leaked a token into a URL or a body.
+  if (options.allowBodyToken === true || (header !== undefined && hasBodyToken(req))) {
     const body = fromBody(req)
     if (body !== undefined) found.push({ token: body, method: 'body', scheme: 'bearer' })
   }
-  if (options.allowQueryToken === true) {
+  if (options.allowQueryToken === true || header !== undefined) {
     const query = fromQuery(req)
     if (query !== undefined) found.push({ token: query, method: 'query', scheme: 'bearer' })
   }
@@ -95,6 +100,11 @@ export function extractBearerToken(
   if (result === undefined) return undefined
   checkToken(result.token, maxTokenBytes)
   return result
+}
+
+function hasBodyToken(req: TokenRequest): boolean {
+  const body = req.body
+  return body !== null && typeof body === 'object' && Object.hasOwn(body, 'access_token')
 }
 
 function fromHeader(
@@ -144,8 +154,10 @@ function fromQuery(req: TokenRequest): string | undefined {
   const url = req.url ?? ''
   const start = url.indexOf('?')
   if (start === -1) return undefined
-  // Parsed even when the raw text lacks `access_token`: `access%5Ftoken` names it too.
-  const values = new URLSearchParams(url.slice(start + 1)).getAll('access_token')
+  const query = url.slice(start + 1)
+  // Parsed whenever a parameter may spell `access_token`: `access%5Ftoken` names it too.
+  if (!query.includes('access_token') && !query.includes('%')) return undefined
+  const values = new URLSearchParams(query).getAll('access_token')
   return values.length === 0 ? undefined : singleValue(values)
 }
 
