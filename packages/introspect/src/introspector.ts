@@ -5,9 +5,9 @@ import {
   fetchJsonAnswer,
   insecureUrlProblem,
   metadataUrl,
-  sha256Base64url,
   UpstreamError,
 } from '@tokenguard/core/internal'
+import { createCacheKey } from './internal/cache-key.js'
 import { createClientCredentials } from './internal/client-auth.js'
 import { checkIntrospectedClaims } from './internal/check-claims.js'
 import type { CachedIntrospection, IntrospectorOptions } from './options.js'
@@ -50,7 +50,8 @@ interface Outcome {
 
 /**
  * Creates an RFC 7662 introspection client with a cache: results are kept under the
- * SHA-256 of the token (the token itself is never a key), active ones at most
+ * SHA-256 of the issuer, the endpoint, the client and the token (the token itself is never
+ * a key, and introspectors sharing a store never read each other's results), active ones at most
  * `cacheTtlMs` and never past `exp`, inactive ones for `inactiveCacheTtlMs`; concurrent
  * requests for one uncached token share one call; an endpoint that fails is a 503, never
  * a 401.
@@ -67,6 +68,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
   const config = resolveOptions(options)
   const events = createListeners<IntrospectorEvents>()
   const credentials = createClientCredentials(options.clientAuth, options.issuer, config.now)
+  const keyOf = createCacheKey(options.issuer, options.introspectionEndpoint, options.clientAuth)
   const inflight = new Map<string, Promise<Outcome>>()
   let endpoint: Promise<string> | undefined
 
@@ -172,7 +174,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     if (typeof token !== 'string' || token.length === 0 || token.length > config.maxTokenBytes) {
       throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
     }
-    const key = sha256Base64url(token)
+    const key = keyOf(token)
     let pending = inflight.get(key)
     if (pending === undefined) {
       pending = lookup(key, token).finally(() => inflight.delete(key))

@@ -39,7 +39,10 @@ export type ClientAuthentication =
       token: string
     }
 
-/** What the cache keeps for one token (by its SHA-256): plain JSON, so any Store can hold it. */
+/**
+ * What the cache keeps for one token, under the SHA-256 of issuer, endpoint, client and token:
+ * plain JSON, so any Store can hold it.
+ */
 export type CachedIntrospection =
   | {
       readonly active: true
