@@ -179,6 +179,7 @@ export function dpop(options: DpopOptions = {}): TokenBinding {
 
   return {
     schemes,
+    cnfMembers: ['jkt'],
     bind(auth, scheme, req, res) {
       const jkt = boundKey(auth)
       if (scheme === 'bearer') {

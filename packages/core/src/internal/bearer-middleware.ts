@@ -9,6 +9,7 @@ import type { Middleware } from '../middleware.js'
 import { OAuthError } from '../oauth-error.js'
 import type { TokenBinding } from '../token-binding.js'
 import { optionNames } from './check-options.js'
+import { checkConfirmation } from './confirmation.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>
@@ -32,6 +33,15 @@ export interface BearerMiddlewareOptions extends Omit<TokenExtractionOptions, 's
    * `@tokenguard/dpop` (RFC 9449). Default: none (bearer tokens, RFC 6750).
    */
   dpop?: TokenBinding
+  /**
+   * Accept, as a bearer token, a token bound (`cnf`, RFC 7800) to something this middleware
+   * cannot check: `cnf.jkt` without the `dpop` option, a certificate thumbprint
+   * (`x5t#S256`, RFC 8705 mTLS, which tokenguard does not check), any other confirmation
+   * method. Off by default: such a token is 401 `invalid_token` (`unverifiable_binding`),
+   * since anyone who copied it could use it. Turn it on only while a TLS terminator in front
+   * checks the certificate binding itself. Default: `false`.
+   */
+  acceptUnverifiedCnf?: boolean
 }
 
 /** The option names of {@link BearerMiddlewareOptions}, for typo detection. */
@@ -44,6 +54,7 @@ export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] =
     'allowQueryToken',
     'maxTokenBytes',
     'dpop',
+    'acceptUnverifiedCnf',
   ])
 
 /** Options of a token verifier that the request half reads too. */
@@ -89,7 +100,25 @@ export function createBearerMiddleware(
   check: TokenCheck,
   options: BearerMiddlewareOptions = {},
 ): Middleware {
-  const { credentialsRequired = true, realm, setUser = false, dpop, ...rest } = options
+  const {
+    credentialsRequired = true,
+    realm,
+    setUser = false,
+    dpop,
+    acceptUnverifiedCnf = false,
+    ...rest
+  } = options
+  if (typeof acceptUnverifiedCnf !== 'boolean') {
+    throw new TypeError('@tokenguard/core: acceptUnverifiedCnf must be true or false')
+  }
+  const cnfMembers = dpop?.cnfMembers ?? []
+  // The binding is checked before anything else is done with the token's context.
+  const confirm = acceptUnverifiedCnf
+    ? (auth: AuthContext) => auth
+    : (auth: AuthContext) => {
+        checkConfirmation(auth, cnfMembers)
+        return auth
+      }
   const extraction: TokenExtractionOptions =
     dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
@@ -121,14 +150,11 @@ export function createBearerMiddleware(
         return
       }
       scheme = found.scheme
-      result = check(found.token)
-      if (dpop !== undefined) {
-        const used = found.scheme
-        result =
-          result instanceof Promise
-            ? result.then((auth) => dpop.bind(auth, used, req, res))
-            : dpop.bind(result, used, req, res)
-      }
+      const checked = check(found.token)
+      const used = found.scheme
+      const bind = (auth: AuthContext) =>
+        dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
+      result = checked instanceof Promise ? checked.then(bind) : bind(checked)
     } catch (error) {
       next(fail(error, scheme))
       return
