@@ -42,7 +42,7 @@ async function get(middleware: Middleware, token: string, headers: Record<string
   const req = request(app.url).get('/pets').set('Authorization', `Bearer ${token}`)
   for (const [name, value] of Object.entries(headers)) void req.set(name, value)
   const res = await req
-  return { status: res.status, challenge: res.headers['www-authenticate'] as string | undefined }
+  return { status: res.status, challenge: res.headers['www-authenticate'] }
 }
 
 const jwtOptions = () => ({ issuer: issuer.issuer, audience: issuer.audience, realm: 'api' })
