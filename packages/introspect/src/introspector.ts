@@ -2,8 +2,8 @@ import { createAuthContext, OAuthError, type AuthContext } from '@tokenguard/cor
 import {
   createListeners,
   discoverMetadata,
+  discoveredUrlProblem,
   fetchJsonAnswer,
-  insecureUrlProblem,
   metadataUrl,
   UpstreamError,
 } from '@tokenguard/core/internal'
@@ -81,7 +81,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       timeoutMs: config.timeoutMs,
     }).then((metadata) => {
       const url = metadataUrl(metadata, 'introspection_endpoint')
-      const problem = insecureUrlProblem(url, config.allowInsecureHttp)
+      const problem = discoveredUrlProblem(url, options.issuer, config.allowInsecureHttp)
       if (problem !== undefined)
         throw new UpstreamError(`introspection_endpoint ${problem}`, 'invalid')
       return url

@@ -98,7 +98,10 @@ export interface IntrospectorOptions {
   maxResponseBytes?: number
   /** Longest token sent for introspection, in bytes. Default: 16384 (16 KiB). */
   maxTokenBytes?: number
-  /** Allow `http://` URLs on hosts other than localhost. Default: `false`. */
+  /**
+   * Allow `http://` URLs on hosts other than localhost. Without it, a URL found by discovery
+   * must be https unless the configured issuer is itself http on localhost. Default: `false`.
+   */
   allowInsecureHttp?: boolean
   /** `fetch` to use. Default: the global `fetch` (undici, with connection reuse). */
   fetch?: FetchLike

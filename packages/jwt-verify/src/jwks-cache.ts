@@ -1,8 +1,8 @@
 import { OAuthError, type FetchLike } from '@tokenguard/core'
 import {
   createListeners,
+  discoveredUrlProblem,
   fetchJson,
-  insecureUrlProblem,
   UpstreamError,
 } from '@tokenguard/core/internal'
 import { discoverJwksUri } from './internal/discovery.js'
@@ -40,7 +40,10 @@ export interface JwksCacheOptions {
    * in ms. Default: 3600000 (1 h).
    */
   staleIfErrorMs?: number
-  /** Allow `http://` URLs on hosts other than localhost. Default: `false`. */
+  /**
+   * Allow `http://` URLs on hosts other than localhost. Without it, a URL found by discovery
+   * must be https unless the configured issuer is itself http on localhost. Default: `false`.
+   */
   allowInsecureHttp?: boolean
 }
 
@@ -136,7 +139,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         timeoutMs: config.timeoutMs,
         maxResponseBytes: config.maxResponseBytes,
       })
-      const problem = insecureUrlProblem(jwksUri, config.allowInsecureHttp)
+      const problem = discoveredUrlProblem(jwksUri, options.issuer ?? '', config.allowInsecureHttp)
       if (problem !== undefined) {
         jwksUri = undefined
         throw new UpstreamError(`the discovered jwks_uri ${problem}`, 'invalid')

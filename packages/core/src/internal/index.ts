@@ -25,7 +25,7 @@ export {
 } from './number-options.js'
 export { sha256Base64url } from './sha256.js'
 export { checkTokenClaims } from './token-claims.js'
-export { insecureUrlProblem } from './url-policy.js'
+export { discoveredUrlProblem, insecureUrlProblem } from './url-policy.js'
 
 export type { AsymmetricAlgorithm, SymmetricAlgorithm } from './algorithms.js'
 export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'

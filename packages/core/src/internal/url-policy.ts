@@ -17,3 +17,35 @@ export function insecureUrlProblem(url: string, allowInsecureHttp: boolean): str
   if (allowInsecureHttp || LOOPBACK_HOSTS.has(parsed.hostname)) return undefined
   return 'must use https (http is allowed only for localhost, or with allowInsecureHttp: true)'
 }
+
+/**
+ * Why a URL read from the issuer's metadata (`jwks_uri`, `introspection_endpoint`) may not
+ * be used, or `undefined` when it may. The loopback exemption belongs to what the operator
+ * configured, not to what a document says: the URL must be https unless the configured
+ * `issuer` itself is a loopback http URL (local development), or `allowInsecureHttp` is on.
+ * An https issuer naming `http://127.0.0.1:PORT/internal/...` is refused.
+ */
+export function discoveredUrlProblem(
+  url: string,
+  issuer: string,
+  allowInsecureHttp: boolean,
+): string | undefined {
+  if (allowInsecureHttp || isLoopbackHttp(issuer)) return insecureUrlProblem(url, allowInsecureHttp)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'is not a valid URL'
+  }
+  if (parsed.protocol === 'https:') return undefined
+  return 'must use https (http only when the configured issuer is itself an http URL on localhost)'
+}
+
+function isLoopbackHttp(url: string): boolean {
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)
+  } catch {
+    return false
+  }
+}
