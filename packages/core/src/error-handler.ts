@@ -76,14 +76,5 @@ function dresserOf(options: OAuthErrorHandlerOptions): (error: OAuthError) => OA
   if (realm !== undefined) params.realm = realm
   if (resourceMetadata !== undefined) params.resource_metadata = resourceMetadata
   if (Object.keys(params).length === 0) return (error) => error
-  // Verifiers throw shared, immutable errors for the common refusals; dress each once.
-  const dressed = new WeakMap<OAuthError, OAuthError>()
-  return (error) => {
-    let result = dressed.get(error)
-    if (result === undefined) {
-      result = error.withChallenge(params)
-      dressed.set(error, result)
-    }
-    return result
-  }
+  return (error) => error.withChallenge(params)
 }

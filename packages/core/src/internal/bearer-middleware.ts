@@ -122,17 +122,17 @@ export function createBearerMiddleware(
   const extraction: TokenExtractionOptions =
     dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
-  // Verifiers throw shared, immutable errors for the common refusals; dress each once.
-  const dressed = new WeakMap<OAuthError, OAuthError>()
+  // Every refusal is a fresh error: dressing it (realm, DPoP challenges) makes a fresh copy
+  // for this request alone, so what one request's error handler writes stays with it.
   const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
-    if (!(error instanceof OAuthError)) return error
-    if (dpop !== undefined) return dpop.decorate(error.withChallenge(challenge), scheme)
-    let result = dressed.get(error)
-    if (result === undefined) {
-      result = error.withChallenge(challenge)
-      dressed.set(error, result)
+    if (!(error instanceof OAuthError)) {
+      // Express reads next(undefined) as success: whatever a check throws must be an Error.
+      if (error instanceof Error) return error
+      const message = '@tokenguard/core: a token check threw a value that is not an Error'
+      return new TypeError(message, { cause: error })
     }
-    return result
+    const dressed = error.withChallenge(challenge)
+    return dpop === undefined ? dressed : dpop.decorate(dressed, scheme)
   }
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
     ;(req as IncomingMessage & { auth?: AuthContext }).auth = auth
@@ -140,23 +140,31 @@ export function createBearerMiddleware(
   }
 
   const middleware: Middleware = (req, res, next) => {
-    let result: AuthContext | Promise<AuthContext>
+    // Work out the answer inside the try; call next once, after it: a next that throws is
+    // never called again with its own error, nor is its error taken for a token error.
+    let result: AuthContext | Promise<AuthContext> | undefined
+    let failed = false
+    let failure: unknown = undefined
     let scheme: AccessTokenScheme | undefined
     try {
       const found = extractBearerToken(req, extraction)
       if (found === undefined) {
-        if (credentialsRequired) next(fail(OAuthError.missingCredentials()))
-        else next()
-        return
+        failed = credentialsRequired
+        if (failed) failure = fail(OAuthError.missingCredentials())
+      } else {
+        scheme = found.scheme
+        const checked = check(found.token)
+        const used = found.scheme
+        const bind = (auth: AuthContext) =>
+          dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
+        result = checked instanceof Promise ? checked.then(bind) : bind(checked)
       }
-      scheme = found.scheme
-      const checked = check(found.token)
-      const used = found.scheme
-      const bind = (auth: AuthContext) =>
-        dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
-      result = checked instanceof Promise ? checked.then(bind) : bind(checked)
     } catch (error) {
-      next(fail(error, scheme))
+      failed = true
+      failure = fail(error, scheme)
+    }
+    if (failed) {
+      next(failure)
       return
     }
     if (result instanceof Promise) {
@@ -169,7 +177,7 @@ export function createBearerMiddleware(
       )
       return
     }
-    accept(req, result)
+    if (result !== undefined) accept(req, result)
     next()
   }
   Object.defineProperty(middleware, 'name', { value: name })
