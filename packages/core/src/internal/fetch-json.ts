@@ -1,3 +1,5 @@
+import { redactedCause } from './redacted-cause.js'
+
 /** The subset of the WHATWG `fetch` that tokenguard calls; inject your own for tests or proxies. */
 export type FetchLike = (
   url: string,
@@ -25,8 +27,10 @@ export class UpstreamError extends Error {
     readonly kind: UpstreamErrorKind,
     /** The HTTP status, when the upstream answered one. */
     readonly status?: number,
+    /** What failed underneath (a network error), already redacted for logs. */
+    cause?: Error,
   ) {
-    super(message)
+    super(message, cause === undefined ? undefined : { cause })
   }
 }
 
@@ -96,8 +100,14 @@ export async function fetchJsonAnswer(
       headers: { accept: 'application/json', ...request.headers },
       redirect: 'error',
     })
-  } catch {
-    throw signal.aborted ? timedOut() : new UpstreamError(`${url} could not be reached`, 'network')
+  } catch (error) {
+    if (signal.aborted) throw timedOut()
+    throw new UpstreamError(
+      `${url} could not be reached`,
+      'network',
+      undefined,
+      redactedCause(error),
+    )
   }
   try {
     const { status } = response
@@ -117,9 +127,9 @@ export async function fetchJsonAnswer(
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error
-    throw signal.aborted
-      ? timedOut()
-      : new UpstreamError(`${url} failed while sending its body`, 'network')
+    if (signal.aborted) throw timedOut()
+    const cause = redactedCause(error)
+    throw new UpstreamError(`${url} failed while sending its body`, 'network', undefined, cause)
   } finally {
     if (!response.bodyUsed) void response.body?.cancel().catch(() => undefined)
   }
