@@ -87,17 +87,24 @@ describe('RFC 6750 §2: sending the access token', () => {
     }
   })
 
-  it('[RFC6750-2.1-b64token] answers 400 invalid_request to a token outside the b64token syntax', async () => {
+  it('[RFC6750-2.1-b64token] answers 400 invalid_request to a token outside the b64token syntax, 401 to standard base64 parts', async () => {
     const token = await issuer.sign(read)
-    for (const value of [
-      `Bearer ${token} extra`,
-      'Bearer a"b',
-      'Bearer a,b',
-      'Bearer',
-      'Bearer =abc',
-    ]) {
+    for (const value of [`Bearer ${token} extra`, 'Bearer a"b', 'Bearer a,b', 'Bearer']) {
       const answer = await jwtApi.get(undefined, { headers: { authorization: value } })
       expect(answer.outcome, value).toBe('400 invalid_request')
+    }
+    // Base64 characters with "=" inside (standard, padded base64 parts) are a malformed
+    // token, not a malformed request: 401 (RFC 6750 §3.1).
+    const [header = '', payload = '', signature = ''] = token.split('.')
+    const padded = (part: string) => Buffer.from(part, 'base64url').toString('base64')
+    for (const value of [
+      '=abc',
+      'a=b',
+      `${padded(header)}.${padded(payload)}.${padded(signature)}`,
+      `${header}=.${payload}.${signature}`,
+    ]) {
+      const answer = await jwtApi.get(value)
+      expect(answer.outcome, value.slice(0, 40)).toBe('401 invalid_token')
     }
     // Trailing "=" and the characters - . _ ~ + / are b64token: syntax passes, verification refuses.
     const answer = await jwtApi.get('a-b.c_d~e+f/g==')

@@ -72,12 +72,12 @@ export type PetstoreResourceMetadata = Omit<
 export const REALM = 'petstore'
 
 /** The scopes the API's routes ask for, published as `scopes_supported`. */
-export const SCOPES = ['pets:read', 'pets:write', 'adoptions:create'] as const
+export const SCOPES = ['pets:read', 'pets:write', 'adoptions:create', 'pets:stats'] as const
 
 /**
  * Builds the PetStore API: `GET /health` (public), `GET /api/pets` (scope `pets:read`),
- * `POST /api/pets` (`pets:write`) and `POST /api/adoptions` (`adoptions:create`, recording
- * the token's `sub`), with DPoP and the protected resource metadata when asked. It does not
+ * `POST /api/pets` (`pets:write`), `POST /api/adoptions` (`adoptions:create`, recording
+ * the token's `sub`) and `GET /internal/pets/stats` (`pets:stats`, for services), with DPoP and the protected resource metadata when asked. It does not
  * listen; the caller serves it. Throws a `TypeError` at once for options that cannot work.
  *
  * @example
@@ -122,6 +122,17 @@ export function createPetstoreApp(options: PetstoreAppOptions): Express {
     // Answers depend on who asks: no shared cache may keep them.
     res.set('Cache-Control', 'no-store')
     next()
+  })
+
+  // For services (client credentials), not for people: the stats service calls it.
+  app.use('/internal', bearer(options, binding), (_req, res, next) => {
+    res.set('Cache-Control', 'no-store')
+    next()
+  })
+  app.get('/internal/pets/stats', requireScopes('pets:stats'), (_req, res) => {
+    const pets = store.listPets()
+    const adopted = pets.filter((pet) => pet.status === 'adopted').length
+    res.json({ pets: pets.length, adopted, available: pets.length - adopted })
   })
 
   app.get('/api/pets', requireScopes('pets:read'), (_req, res) => {

@@ -9,6 +9,8 @@ export interface PetstoreEnv {
   readonly AUDIENCE?: string | undefined
   readonly INTROSPECTION_CLIENT_ID?: string | undefined
   readonly INTROSPECTION_CLIENT_SECRET?: string | undefined
+  readonly WEB_PORT?: string | undefined
+  readonly STATS_PORT?: string | undefined
 }
 
 /**
@@ -24,14 +26,8 @@ export interface PetstoreEnv {
  */
 export function readConfig(env: PetstoreEnv): PetstoreStartOptions {
   const options: PetstoreStartOptions = {}
-  const port = nonEmpty(env.PORT)
-  if (port !== undefined) {
-    const value = Number(port)
-    if (!/^\d+$/.test(port) || value > 65_535) {
-      throw new Error(`PORT must be a port number from 0 to 65535, not "${port.slice(0, 16)}"`)
-    }
-    options.port = value
-  }
+  const port = readPort(env, 'PORT')
+  if (port !== undefined) options.port = port
   const host = nonEmpty(env.HOST)
   if (host !== undefined) options.host = host
   const publicOrigin = nonEmpty(env.PUBLIC_ORIGIN)
@@ -100,4 +96,26 @@ function readOrigin(value: string): string {
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim()
   return trimmed === undefined || trimmed === '' ? undefined : trimmed
+}
+
+/**
+ * The ports of the web app and the stats service: `WEB_PORT` (default 3001) and `STATS_PORT`
+ * (default 3002), both 0 (free ports) when `PORT` is 0.
+ */
+export function readSystemPorts(env: PetstoreEnv): { webPort: number; statsPort: number } {
+  const fallback = (standard: number): number => (readPort(env, 'PORT') === 0 ? 0 : standard)
+  return {
+    webPort: readPort(env, 'WEB_PORT') ?? fallback(3001),
+    statsPort: readPort(env, 'STATS_PORT') ?? fallback(3002),
+  }
+}
+
+function readPort(env: PetstoreEnv, name: 'PORT' | 'WEB_PORT' | 'STATS_PORT'): number | undefined {
+  const port = nonEmpty(env[name])
+  if (port === undefined) return undefined
+  const value = Number(port)
+  if (!/^\d+$/.test(port) || value > 65_535) {
+    throw new Error(`${name} must be a port number from 0 to 65535, not "${port.slice(0, 16)}"`)
+  }
+  return value
 }

@@ -1,8 +1,11 @@
-import { createServer, type RequestListener, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { protectedResourceMetadataUrl } from '@tokenguard/core'
 import { createIntrospector, type Introspector } from '@tokenguard/introspect'
 import { createJwtVerifier, type JwtVerifier } from '@tokenguard/jwt-verify'
+import {
+  createMockAuthorizationServer,
+  type MockAuthorizationServer,
+  type RunningAuthorizationServer,
+} from '@tokenguard/mock-authorization-server'
 import {
   createDpopClient,
   createTestIssuer,
@@ -11,6 +14,7 @@ import {
   type RunningIssuer,
 } from '@tokenguard/test-tokens'
 import { createPetstoreApp } from './app.js'
+import { listen } from './listen.js'
 import { httpOriginOf } from './config.js'
 
 /** Options of {@link startPetstore}. */
@@ -39,6 +43,8 @@ export interface PetstoreStartOptions {
    * Default: JWTs only.
    */
   introspectionClient?: { clientId: string; clientSecret: string }
+  /** Port of the local authorization server. Default: 0 (a free one; clients discover it). */
+  authorizationServerPort?: number
   /** Called with every error that becomes a 500. */
   logError?: (error: unknown) => void
 }
@@ -84,6 +90,11 @@ export interface RunningPetstore {
   readonly tokens: DemoTokens | undefined
   /** The local issuer's DPoP-bound token and proof; `undefined` with a real issuer. */
   readonly dpop: DemoDpop | undefined
+  /**
+   * The local authorization server (login and consent pages, every grant) on the local
+   * issuer; `undefined` with a real issuer. Register the web app and the services with it.
+   */
+  readonly authorizationServer: MockAuthorizationServer | undefined
   /** Lifetime of the minted tokens, in seconds. */
   readonly tokenLifetimeSec: number
   /** Stops the API and the local issuer. */
@@ -112,12 +123,14 @@ export async function startPetstore(options: PetstoreStartOptions = {}): Promise
   const givenOrigin = originOf(options.publicOrigin)
   // Listen first: with port 0 the origin, which the local issuer's tokens and the DPoP
   // proof name, is known only then.
-  const api = await listen(options.port ?? 3000, options.host ?? '127.0.0.1')
+  const api = await listen(options.port ?? 3000, options.host ?? '127.0.0.1', 'PORT')
   const publicOrigin = givenOrigin ?? api.url
   const audience = options.audience ?? publicOrigin
   let local: LocalIssuer | undefined
   try {
-    if (options.issuer === undefined) local = await startLocalIssuer(audience, publicOrigin)
+    if (options.issuer === undefined) {
+      local = await startLocalIssuer(audience, publicOrigin, options.authorizationServerPort ?? 0)
+    }
     const issuer = options.issuer ?? local?.issuer ?? ''
     const verifier = createJwtVerifier({ issuer, audience })
     const introspector = introspectorFor(issuer, audience, local?.running, options)
@@ -144,6 +157,7 @@ export async function startPetstore(options: PetstoreStartOptions = {}): Promise
       resourceMetadataUrl,
       tokens: local?.tokens,
       dpop: local?.dpop,
+      authorizationServer: local?.authorizationServer,
       tokenLifetimeSec: TOKEN_LIFETIME_SEC,
       async close() {
         await api.close()
@@ -219,22 +233,33 @@ function introspectorFor(
 /** A started local issuer and what it minted. */
 interface LocalIssuer {
   readonly issuer: string
-  readonly running: RunningIssuer
+  readonly running: RunningAuthorizationServer
+  readonly authorizationServer: MockAuthorizationServer
   readonly tokens: DemoTokens
   readonly dpop: DemoDpop
 }
 
 /**
- * Starts a test issuer on 127.0.0.1 and mints one token per scope set, an opaque one, and a
+ * Starts a test issuer with the mock authorization server on it (login and consent pages,
+ * every grant) on 127.0.0.1, and mints one token per scope set, an opaque one, and a
  * DPoP-bound one with a proof for `POST <publicOrigin>/api/adoptions`.
  */
-async function startLocalIssuer(audience: string, publicOrigin: string): Promise<LocalIssuer> {
+async function startLocalIssuer(
+  audience: string,
+  publicOrigin: string,
+  port: number,
+): Promise<LocalIssuer> {
   const testIssuer = await createTestIssuer({
     algorithms: ['RS256'],
     audience,
     defaultExpiresInSec: TOKEN_LIFETIME_SEC,
   })
-  const running = await testIssuer.listen()
+  const authorizationServer = await createMockAuthorizationServer({
+    issuer: testIssuer,
+    subject: DEMO_SUBJECT,
+    users: { [DEMO_SUBJECT]: { name: 'Alice' } },
+  })
+  const running = await authorizationServer.listen({ port })
   try {
     const mint = (scope: string, claims: Record<string, unknown> = {}): Promise<string> =>
       testIssuer.sign({ sub: DEMO_SUBJECT, scope, ...claims })
@@ -252,43 +277,15 @@ async function startLocalIssuer(audience: string, publicOrigin: string): Promise
       url: `${publicOrigin}/api/adoptions`,
       accessToken: token,
     })
-    return { issuer: testIssuer.issuer, running, tokens, dpop: { client, token, proof } }
+    return {
+      issuer: testIssuer.issuer,
+      running,
+      authorizationServer,
+      tokens,
+      dpop: { client, token, proof },
+    }
   } catch (error) {
     await running.close()
     throw error
-  }
-}
-
-/** An HTTP server that listens before it has its app: 503 until `serve(app)`. */
-interface PendingServer {
-  readonly url: string
-  serve(app: RequestListener): void
-  close(): Promise<void>
-}
-
-async function listen(port: number, host: string): Promise<PendingServer> {
-  let handler: RequestListener = (_req, res) => {
-    res.writeHead(503, { 'Retry-After': '1', 'Content-Length': 0 }).end()
-  }
-  const server: Server = createServer((req, res) => handler(req, res))
-  server.keepAliveTimeout = 5_000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address() as AddressInfo
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    serve(app) {
-      handler = app
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
   }
 }

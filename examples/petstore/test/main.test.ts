@@ -58,7 +58,7 @@ describe('main.ts', () => {
           30_000,
         )
         const check = (): void => {
-          if (stdout.includes('Ctrl+C stops the server.')) {
+          if (stdout.includes('Ctrl+C stops every server.')) {
             clearTimeout(timer)
             resolve()
           }
@@ -76,8 +76,20 @@ describe('main.ts', () => {
       expect(headers.dpop).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
       expect(stdout).toContain('# DPoP (RFC 9449)')
       // The metadata names the API as the resource and the local issuer as its server.
-      const origin = /^PetStore API listening on (\S+)$/m.exec(stdout)?.[1]
-      const issuer = /^Local test issuer on (\S+) /m.exec(stdout)?.[1]
+      const origin = /^PetStore API: (\S+) /m.exec(stdout)?.[1]
+      const issuer = /^Authorization server \(.*\): (\S+)$/m.exec(stdout)?.[1]
+      // The banner's order: the web app and its demo user, the CLI, then the curl lines.
+      const order = [
+        'PetStore web app: open http',
+        'demo user "alice"',
+        'petstore login',
+        '# expect 200',
+      ]
+      const at = order.map((text) => stdout.indexOf(text))
+      expect(at.every((index) => index >= 0)).toBe(true)
+      expect([...at].sort((a, b) => a - b)).toEqual(at)
+      const webUrl = /^PetStore web app: open (\S+)$/m.exec(stdout)?.[1] ?? ''
+      expect((await fetch(webUrl)).status).toBe(200)
       const metadataCommand = /^# expect 200: .*metadata.*\n(curl .*)$/m.exec(stdout)?.[1] ?? ''
       const metadata = await fetch(parseCurl(metadataCommand).url)
       expect(await metadata.json()).toMatchObject({
@@ -278,12 +290,14 @@ describe('startPetstore', () => {
     ).rejects.toThrow(errorLike(TypeError, /^petstore: introspectionClient needs issuer/))
   })
 
-  it('rejects with the reason when the port is taken, and leaves no issuer running', async () => {
+  it('rejects with a message naming PORT when the port is taken, and leaves no issuer running', async () => {
     const first = await startPetstore({ port: 0 })
     const port = Number(new URL(first.url).port)
     const before = listeningServers()
     try {
-      await expect(startPetstore({ port })).rejects.toThrow(errorLike(Error, /EADDRINUSE/))
+      await expect(startPetstore({ port })).rejects.toThrow(
+        errorLike(Error, /^port \d+ on 127\.0\.0\.1 is in use: .* set PORT to another port/),
+      )
       // A closed server leaves the list of active handles a tick later.
       await vi.waitFor(() => expect(listeningServers()).toBe(before))
     } finally {

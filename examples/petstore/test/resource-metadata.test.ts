@@ -49,7 +49,7 @@ describe('GET /.well-known/oauth-protected-resource', () => {
       JSON.stringify({
         resource: AUDIENCE,
         authorization_servers: [local.issuer.issuer],
-        scopes_supported: ['pets:read', 'pets:write', 'adoptions:create'],
+        scopes_supported: ['pets:read', 'pets:write', 'adoptions:create', 'pets:stats'],
         bearer_methods_supported: ['header'],
         dpop_signing_alg_values_supported: [
           'RS256',

@@ -53,6 +53,7 @@ const BEARER_ONLY: readonly AccessTokenScheme[] = ['bearer']
 const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+const BASE64_CHARS = /^[A-Za-z0-9\-._~+/=]+$/
 // Visible characters that keep the header one credential: no quote, comma or backslash,
 // which would make it a quoted-string or a list of auth-params (RFC 9110 §11.4).
 const ONE_WORD = /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/
@@ -63,9 +64,9 @@ const ONE_WORD = /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/
  *
  * Returns `undefined` when the request carries no bearer credentials (no header, or
  * another scheme such as `Basic`). Throws {@link OAuthError} 400 `invalid_request` when
- * the credentials are malformed, repeated, or sent by more than one method (§2, §3.1; a
- * body or query token beside a header token counts even when its method is off),
- * and 401 `invalid_token` when the token is longer than `maxTokenBytes`.
+ * the header is malformed, the credentials are repeated, or sent by more than one method
+ * (§2, §3.1; a query or body token beside the header counts even when those methods are
+ * off), and 401 `invalid_token` when the token is malformed or longer than `maxTokenBytes`.
  *
  * @example
  * const found = extractBearerToken(req, { allowQueryToken: false })
@@ -79,18 +80,22 @@ export function extractBearerToken(
   const found: ExtractedToken[] = []
   const header = fromHeader(req, maxTokenBytes, options.schemes ?? BEARER_ONLY)
   if (header !== undefined) found.push(header)
-  // With a header token, a body or query token is looked for even when its method is off:
-  // the client broke RFC 6750 §2's MUST NOT, and leaked a token into a URL or a body.
-  if (options.allowBodyToken === true || (header !== undefined && hasBodyToken(req))) {
+  if (options.allowBodyToken === true) {
     const body = fromBody(req)
     if (body !== undefined) found.push({ token: body, method: 'body', scheme: 'bearer' })
   }
-  if (options.allowQueryToken === true || header !== undefined) {
+  if (options.allowQueryToken === true) {
     const query = fromQuery(req)
     if (query !== undefined) found.push({ token: query, method: 'query', scheme: 'bearer' })
   }
+  // RFC 6750 §2: clients MUST NOT use more than one method in each request. A token in the
+  // query or the body beside the header breaks that rule even where those methods are off
+  // (the token is now in a URL or a body): the request is refused, not quietly half-read.
+  if (header !== undefined && found.length === 1) {
+    if (options.allowBodyToken !== true && hasBodyToken(req)) found.push(header)
+    else if (options.allowQueryToken !== true && hasQueryToken(req)) found.push(header)
+  }
   if (found.length > 1) {
-    // RFC 6750 §2: clients MUST NOT use more than one method in each request.
     throw OAuthError.invalidRequest(
       'multiple_methods',
       'The access token was sent by more than one method',
@@ -100,11 +105,6 @@ export function extractBearerToken(
   if (result === undefined) return undefined
   checkToken(result.token, maxTokenBytes)
   return result
-}
-
-function hasBodyToken(req: TokenRequest): boolean {
-  const body = req.body
-  return body !== null && typeof body === 'object' && Object.hasOwn(body, 'access_token')
 }
 
 function fromHeader(
@@ -154,10 +154,8 @@ function fromQuery(req: TokenRequest): string | undefined {
   const url = req.url ?? ''
   const start = url.indexOf('?')
   if (start === -1) return undefined
-  const query = url.slice(start + 1)
-  // Parsed whenever a parameter may spell `access_token`: `access%5Ftoken` names it too.
-  if (!query.includes('access_token') && !query.includes('%')) return undefined
-  const values = new URLSearchParams(query).getAll('access_token')
+  // Parsed even when the raw text lacks `access_token`: `access%5Ftoken` names it too.
+  const values = new URLSearchParams(url.slice(start + 1)).getAll('access_token')
   return values.length === 0 ? undefined : singleValue(values)
 }
 
@@ -178,11 +176,29 @@ function checkToken(token: string, maxTokenBytes: number): void {
   if (token.length > maxTokenBytes) {
     throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
   }
-  // A JWT in the wrong alphabet ("=" padding inside, "+", "!") is a well-formed request
-  // carrying a malformed token: the verifier's 401 invalid_token (RFC 6750 §3.1), not a 400.
-  if (!B64TOKEN.test(token) && !(isJwtShaped(token) && ONE_WORD.test(token))) {
-    throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+  if (B64TOKEN.test(token)) return
+  // Base64 characters with `=` inside (a JWT whose parts are standard, padded base64), or a
+  // JWT-shaped word of other visible characters (`!`, `%`), are a malformed token: 401
+  // `invalid_token` (RFC 6750 §3.1). Other characters (a space, quotes, commas) break the
+  // request's syntax: 400 `invalid_request`.
+  if (BASE64_CHARS.test(token) || (isJwtShaped(token) && ONE_WORD.test(token))) {
+    throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
   }
+  throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')
+}
+
+function hasBodyToken(req: TokenRequest): boolean {
+  const body = req.body
+  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, 'access_token')) {
+    return false
+  }
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')
+}
+
+function hasQueryToken(req: TokenRequest): boolean {
+  const url = req.url ?? ''
+  const start = url.indexOf('?')
+  return start !== -1 && new URLSearchParams(url.slice(start + 1)).has('access_token')
 }
 
 function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {

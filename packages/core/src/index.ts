@@ -24,6 +24,7 @@ export type {
   OAuthErrorCode,
   OAuthErrorOptions,
   OAuthErrorReason,
+  AuthorizationServerAnswer,
   UserAuthenticationRequirement,
 } from './oauth-error.js'
 export type {

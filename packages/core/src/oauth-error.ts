@@ -56,6 +56,14 @@ export type OAuthErrorReason =
   | 'dpop_replayed'
   | 'dpop_binding_mismatch'
   | 'dpop_nonce_required'
+  | 'authorization_server_refused'
+  | 'authorization_server_unavailable'
+  | 'login_state_mismatch'
+  | 'login_callback_invalid'
+  | 'session_missing'
+  | 'session_ended'
+  | 'device_authorization_denied'
+  | 'device_authorization_expired'
   | (string & {})
 
 /**
@@ -69,8 +77,23 @@ export interface UserAuthenticationRequirement {
   readonly maxAgeSec?: number
 }
 
+/**
+ * What an authorization server answered when a client request failed: the HTTP status and
+ * the OAuth `error` and `error_description` of its body (RFC 6749 §5.2), never a token.
+ */
+export interface AuthorizationServerAnswer {
+  /** HTTP status of the answer; `undefined` when no answer came (network error, timeout). */
+  readonly status: number | undefined
+  /** The `error` code of the answer, such as `invalid_grant`. */
+  readonly error?: string
+  /** The `error_description` of the answer. */
+  readonly errorDescription?: string
+}
+
 /** Options shared by the {@link OAuthError} factories. */
 export interface OAuthErrorOptions {
+  /** What the authorization server answered, when a client request failed. */
+  upstream?: AuthorizationServerAnswer
   /** The underlying error, kept for logs (never rendered to the client). */
   cause?: unknown
   /** Extra challenge parameters such as `realm`. */
@@ -92,6 +115,7 @@ interface OAuthErrorInit {
   extraHeaders?: Readonly<Record<string, string>>
   retryAfterSec?: number
   cause?: unknown
+  upstream?: AuthorizationServerAnswer
 }
 
 /**
@@ -117,6 +141,8 @@ export class OAuthError extends Error {
   readonly description: string
   /** Machine-readable reason for logs and metrics. */
   readonly reason: OAuthErrorReason
+  /** What the authorization server answered, for errors of a client request. */
+  readonly upstream: AuthorizationServerAnswer | undefined
   #headers: Readonly<Record<string, string>> | undefined
   /** Tells http-errors-aware handlers that the message is safe to show. */
   readonly expose = true
@@ -135,6 +161,7 @@ export class OAuthError extends Error {
     this.statusCode = init.status
     this.description = init.description
     this.reason = init.reason
+    this.upstream = init.upstream
   }
 
   /** 401 with a bare challenge: the request carried no credentials (RFC 6750 §3.1). */
@@ -246,6 +273,36 @@ export class OAuthError extends Error {
   }
 
   /**
+   * 503 with `Retry-After` for a client request the authorization server refused or did not
+   * answer (a token request of a service, a refresh, a device poll): the application's own
+   * callers cannot fix it. `upstream` says what the server answered; `retryAfterSec` is the
+   * server's `Retry-After` when it sent one, else the default, 5.
+   */
+  static authorizationServerFailed(
+    reason: OAuthErrorReason,
+    upstream: AuthorizationServerAnswer,
+    options: OAuthErrorOptions & { retryAfterSec?: number } = {},
+  ): OAuthError {
+    const { retryAfterSec } = options
+    return OAuthError.#make(
+      'temporarily_unavailable',
+      503,
+      upstream.status === undefined
+        ? 'The authorization server could not be reached; try again later'
+        : `The authorization server answered HTTP ${upstream.status}${upstream.error === undefined ? '' : ` (${upstream.error})`}`,
+      reason,
+      {
+        ...options,
+        upstream,
+        retryAfterSec:
+          retryAfterSec !== undefined && Number.isFinite(retryAfterSec)
+            ? Math.max(1, Math.ceil(retryAfterSec))
+            : DEFAULT_RETRY_AFTER_SEC,
+      },
+    )
+  }
+
+  /**
    * 401 `invalid_dpop_proof` under the `DPoP` scheme: the DPoP proof is missing, malformed,
    * replayed or does not fit the request or the token (RFC 9449 §7.1).
    */
@@ -291,6 +348,7 @@ export class OAuthError extends Error {
     }
     if (options.retryAfterSec !== undefined) init.retryAfterSec = options.retryAfterSec
     if (options.cause !== undefined) init.cause = options.cause
+    if (options.upstream !== undefined) init.upstream = options.upstream
     return new OAuthError(init)
   }
 

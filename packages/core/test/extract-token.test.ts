@@ -74,8 +74,18 @@ describe('extractBearerToken', () => {
       }
     })
 
+    it('answers 401 invalid_token malformed_token when the token is base64 with = inside', () => {
+      for (const token of ['a=b', '=abc', 'ab==.cd==.ef', 'a+b/c=.d.e']) {
+        expect(refusal(req({ authorization: `Bearer ${token}` })), token).toMatchObject({
+          status: 401,
+          code: 'invalid_token',
+          reason: 'malformed_token',
+        })
+      }
+    })
+
     it('answers 400 invalid_request malformed_token when the token has characters outside b64token', () => {
-      for (const token of ['a b', 'a,b', 'a"b', 'a=b', '=abc', 'abc\u00e9', 'abc ']) {
+      for (const token of ['a b', 'a,b', 'a"b', 'abc\u00e9', 'abc ']) {
         expect(refusal(req({ authorization: `Bearer ${token}` }))).toMatchObject({
           status: 400,
           code: 'invalid_request',
@@ -239,6 +249,42 @@ describe('extractBearerToken', () => {
         code: 'invalid_request',
         reason: 'malformed_body',
       })
+    })
+
+    it('answers 400 multiple_methods for a header token beside a query or body token even with those methods off', () => {
+      const cases: [string, TokenRequest][] = [
+        ['query', req({ authorization: `Bearer ${TOKEN}`, url: '/pets?page=1&access_token=abc' })],
+        [
+          'encoded query name',
+          req({ authorization: `Bearer ${TOKEN}`, url: '/pets?access%5Ftoken=abc' }),
+        ],
+        [
+          'form body',
+          req({
+            method: 'POST',
+            authorization: `Bearer ${TOKEN}`,
+            headers: { 'content-type': FORM },
+            body: { access_token: 'abc' },
+          }),
+        ],
+      ]
+      for (const [label, input] of cases) {
+        expect(refusal(input), label).toMatchObject({
+          status: 400,
+          code: 'invalid_request',
+          reason: 'multiple_methods',
+        })
+      }
+      // Alone, a query or body token with its method off is still no credentials at all.
+      expect(extractBearerToken(req({ url: '/pets?access_token=abc' }))).toBeUndefined()
+      // A JSON body field named access_token is not the form method (RFC 6750 §2.2).
+      const json = req({
+        method: 'POST',
+        authorization: `Bearer ${TOKEN}`,
+        headers: { 'content-type': 'application/json' },
+        body: { access_token: 'x' },
+      })
+      expect(extractBearerToken(json)?.method).toBe('header')
     })
 
     it('answers 400 invalid_request multiple_methods when the header and the body both carry a token', () => {

@@ -1,4 +1,5 @@
 import { redactExcept } from './internal/split-redact.js'
+import { redactLine } from './internal/stream-line.js'
 import { getDefaultRedactor, type Redactor } from './redactor.js'
 
 /** pino's `hooks`: `logMethod` redacts what is logged, `streamWrite` every finished line. */
@@ -23,7 +24,9 @@ const SERIALIZERS = Symbol.for('pino.serializers')
  * object; a key the logger has a serializer for is left to that serializer, unless it holds
  * an Error. `streamWrite` is the net under everything else (mixins, bindings, your own
  * serializers): it runs the value patterns over the finished line, so a credential inside any
- * string value, or as a `"key":"value"` pair with a sensitive key, is replaced there.
+ * string value, or as a `"key":"value"` pair with a sensitive key, is replaced there. A line
+ * stays one line: an overlong one is redacted as JSON (strings cut, `"truncated": true`) and
+ * keeps its newline, so a request cannot glue the next line onto its own.
  *
  * @param redactor - Default: the shared `createRedactor()`.
  * @example
@@ -46,7 +49,7 @@ export function createPinoHooks(redactor: Redactor = getDefaultRedactor()): Pino
       )
       Reflect.apply(method, this, redacted)
     },
-    streamWrite: (line: string) => redactor.redactString(line),
+    streamWrite: (line: string) => redactLine(redactor, line),
   })
 }
 

@@ -1,14 +1,6 @@
-import { SENSITIVE_KEYS } from './sensitive-keys.js'
+import { CREDENTIAL_HEADERS, SENSITIVE_KEYS } from './sensitive-keys.js'
 
-const HEADER_KEYS = [
-  'authorization',
-  'proxy-authorization',
-  'dpop',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'api-key',
-]
+const HEADER_KEYS = CREDENTIAL_HEADERS
 // `code` is left to the key-aware redactor: as a path it would also hide `err.code`.
 const ANYWHERE_KEYS = SENSITIVE_KEYS.filter((key) => key !== 'code')
 const PARAM_KEYS = SENSITIVE_KEYS.filter((key) => !HEADER_KEYS.includes(key))

@@ -51,7 +51,7 @@ export function compileKeyClassifier(keys: readonly string[]): KeyClassifier {
     return kind
   }
   const endings = new Uint8Array(128 * 128)
-  for (const name of [...exact.keys(), ...SUFFIXES]) {
+  for (const name of [...exact.keys(), ...SUFFIXES, ...SECRET_WORDS, ...ID_WORDS]) {
     endings[name.charCodeAt(name.length - 2) * 128 + name.charCodeAt(name.length - 1)] = 1
   }
   const mayEndKey = (beforeLast: number, last: number): boolean =>
@@ -63,13 +63,66 @@ function lower(code: number): number {
   return code >= 0x41 && code <= 0x5a ? code | 0x20 : code
 }
 
+// Words that make a key sensitive when they end it (`sessionToken`, `db_pwd`, `jwt`), or
+// when they come before an `id`/`key`/`value` that ends it (`session_id`, `secretAccessKey`).
+const SECRET_WORDS = new Set([
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'jwt',
+  'session',
+  'sid',
+  'credential',
+  'credentials',
+  'assertion',
+])
+// Words that make a final `key` sensitive: `signingKey`, `privateKey`, `apiKey`.
+const KEY_QUALIFIERS = new Set([
+  'signing',
+  'private',
+  'secret',
+  'api',
+  'access',
+  'encryption',
+  'master',
+  'client',
+  'session',
+])
+const ID_WORDS = new Set(['id', 'key', 'value'])
+
 function classifyUncached(key: string, exact: ReadonlyMap<string, KeyKind>): KeyKind {
   // A key this long is data, not a field name; it is still scanned as a value would be.
   if (key.length > 64) return PLAIN
   const name = normalize(key)
   const kind = exact.get(name)
   if (kind !== undefined) return kind
-  return SUFFIXES.some((suffix) => name.endsWith(suffix)) ? SECRET : PLAIN
+  if (SUFFIXES.some((suffix) => name.endsWith(suffix))) return SECRET
+  return sensitiveByWords(words(key)) ? SECRET : PLAIN
+}
+
+/** The words of a key: camelCase, snake_case, kebab-case, dotted, lower-cased. */
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+}
+
+function sensitiveByWords(parts: readonly string[]): boolean {
+  const last = parts.at(-1)
+  if (last === undefined) return false
+  if (SECRET_WORDS.has(last)) return true
+  if (!ID_WORDS.has(last)) return false
+  const before = parts.slice(0, -1)
+  return before.some(
+    (word) => SECRET_WORDS.has(word) || (last === 'key' && KEY_QUALIFIERS.has(word)),
+  )
 }
 
 function normalize(key: string): string {

@@ -53,6 +53,25 @@ export function compileWalker(config: WalkConfig): Walker {
   // Errors this walker copied: a copy handed back (a pino hook redacts an error, then the err
   // serializer gets the copy) is already redacted and comes back as it is, not walked twice.
   const errorCopies = new WeakSet<object>()
+  // Whether the entries just walked had a getter (set by walkInto, read by walkEntries).
+  let accessorSeen = false
+
+  // Node's rawHeaders: name, value, name, value... A sensitive name censors the value after it.
+  function walkRawHeaders(value: readonly string[]): unknown {
+    let copy: string[] | undefined
+    for (let index = 0; index + 1 < value.length; index += 2) {
+      const kind = classify(value[index] as string)
+      if (kind === PLAIN) continue
+      nodes++
+      const censored = censorValue(kind, value[index + 1], mask, maxKeys)
+      if (censored !== value[index + 1]) {
+        copy ??= [...value]
+        copy[index + 1] = censored as string
+      }
+    }
+    const scanned = (copy ?? value).map((item) => scrubString(item))
+    return scanned.every((item, index) => item === value[index]) ? value : scanned
+  }
 
   function scrubString(text: string): string {
     if (text.length <= maxStringLength) return scrub(text)
@@ -87,9 +106,16 @@ export function compileWalker(config: WalkConfig): Walker {
   }
 
   function walkContainer(value: object, depth: number, paths: PathMatch): unknown {
-    if (Array.isArray(value)) return walkArray(value, depth, paths)
+    if (Array.isArray(value)) {
+      return isRawHeaders(value) ? walkRawHeaders(value) : walkArray(value, depth, paths)
+    }
     const proto: unknown = Object.getPrototypeOf(value)
     if (proto === Object.prototype || proto === null) {
+      // What JSON.stringify would write is what gets walked: a plain object's toJSON too.
+      const { toJSON } = value as { toJSON?: unknown }
+      if (typeof toJSON === 'function') {
+        return walkValue(Reflect.apply(toJSON, value, ['']), depth + 1, paths)
+      }
       return walkEntries(value, Object.keys(value), depth, paths, false)
     }
     // isNativeError also knows errors from another realm (a vm context, a worker's message).
@@ -122,8 +148,10 @@ export function compileWalker(config: WalkConfig): Walker {
     alwaysCopy: boolean,
   ): unknown {
     const base = top
+    accessorSeen = false
     const changed = walkInto(value, keys, depth, paths)
-    if (!changed && !alwaysCopy) return value
+    // A getter read again at serialisation could answer something else: copy what was read.
+    if (!changed && !alwaysCopy && !accessorSeen) return value
     const copy: Record<string, unknown> = {}
     copyInto(copy, keys, base)
     return copy
@@ -141,7 +169,12 @@ export function compileWalker(config: WalkConfig): Walker {
       let original: unknown
       let next: unknown
       try {
-        original = (value as Record<string, unknown>)[key]
+        const descriptor = Object.getOwnPropertyDescriptor(value, key)
+        if (descriptor?.get !== undefined) accessorSeen = true
+        original =
+          descriptor === undefined || descriptor.get !== undefined
+            ? (value as Record<string, unknown>)[key]
+            : descriptor.value
         next = walkEntry(key, original, depth, paths)
       } catch {
         next = UNREADABLE
@@ -166,6 +199,10 @@ export function compileWalker(config: WalkConfig): Walker {
     if (paths !== undefined && paths !== true) {
       childPaths = stepPath(paths, key)
       if (childPaths === true && kind === PLAIN) kind = SECRET
+    }
+    // A `tokens` object ({ access, refresh }) holds tokens; a `tokens` count does not.
+    if (kind === PLAIN && value !== null && typeof value === 'object' && isTokensKey(key)) {
+      kind = SECRET
     }
     if (kind === PLAIN) return walkValue(value, depth + 1, childPaths)
     ++nodes
@@ -304,4 +341,21 @@ function isTokenChar(code: number): boolean {
     code === 0x3d || // =
     code === 0x25 // %
   )
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/
+
+/** An even-length array of strings whose even items are header names: `req.rawHeaders`. */
+function isRawHeaders(value: readonly unknown[]): value is readonly string[] {
+  if (value.length < 2 || value.length % 2 !== 0 || value.length > 512) return false
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index]
+    if (typeof item !== 'string') return false
+    if (index % 2 === 0 && !HEADER_NAME.test(item)) return false
+  }
+  return true
+}
+
+function isTokensKey(key: string): boolean {
+  return key.length === 6 && key.toLowerCase() === 'tokens'
 }
