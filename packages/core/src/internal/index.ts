@@ -17,6 +17,7 @@ export { discoverMetadata, metadataUrl, metadataUrls } from './discover-metadata
 export { fetchJson, fetchJsonAnswer, UpstreamError } from './fetch-json.js'
 export { isJwtShaped } from './jwt-shape.js'
 export { createListeners } from './listeners.js'
+export { OAUTH_ERROR_REASONS } from '../oauth-error-reasons.js'
 export {
   MAX_TIMER_MS,
   nonNegativeNumber,
