@@ -1,7 +1,9 @@
+import type { FetchLike } from '@tokenguard/core'
 import { createTestIssuer, DEFAULT_TEST_CLIENT, type TestIssuer } from '@tokenguard/test-tokens'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import { startApi } from './support/api.js'
+import { startCanary } from './support/canary.js'
 
 // OpenID Connect Discovery 1.0 §4 and RFC 8414 §3: how the suite finds an issuer's keys, and
 // why metadata that names another issuer is never used. The metadata is served by a real
@@ -109,6 +111,46 @@ describe('RFC 8414 §2 and §3', () => {
     }))
     onTestFinished(() => server.close())
     expect((await tryToken(server.url)).status).toBe(503)
+  })
+
+  it('[RFC8414-2-https] never fetches a discovered http jwks_uri or introspection_endpoint on loopback when the configured issuer is https', async () => {
+    const HTTPS_ISSUER = 'https://login.conformance.test'
+    const canary = await startCanary()
+    onTestFinished(() => canary.close())
+    const server = await metadataServer(() => ({
+      '/.well-known/openid-configuration': {
+        issuer: HTTPS_ISSUER,
+        jwks_uri: `${canary.url}/internal/jwks`,
+        introspection_endpoint: `${canary.url}/internal/introspect`,
+      },
+    }))
+    onTestFinished(() => server.close())
+    // The https issuer is answered by the metadata server over real HTTP; other URLs as they are.
+    const fetch: FetchLike = (url, init) =>
+      globalThis.fetch(
+        url.startsWith(HTTPS_ISSUER) ? server.url + url.slice(HTTPS_ISSUER.length) : url,
+        init,
+      )
+    const jwtApi = await startApi({ jwt: { issuer: HTTPS_ISSUER, audience: AUDIENCE, fetch } })
+    onTestFinished(() => jwtApi.close())
+    const jwt = await jwtApi.get(await keys.sign({ ...read, iss: HTTPS_ISSUER }))
+    expect(jwt.status).toBe(503)
+    const introspectionApi = await startApi({
+      kind: 'introspection',
+      introspection: {
+        issuer: HTTPS_ISSUER,
+        audience: AUDIENCE,
+        clientAuth: {
+          method: 'client_secret_basic',
+          clientId: DEFAULT_TEST_CLIENT.client_id,
+          clientSecret: DEFAULT_TEST_CLIENT.client_secret,
+        },
+        fetch,
+      },
+    })
+    onTestFinished(() => introspectionApi.close())
+    expect((await introspectionApi.get('opaque-token-0123456789')).status).toBe(503)
+    expect(canary.hits()).toBe(0)
   })
 
   it('[RFC8414-2-introspection_endpoint] finds the introspection_endpoint in the issuer metadata when none is configured', async () => {

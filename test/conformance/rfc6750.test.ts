@@ -162,6 +162,36 @@ describe('RFC 6750 §2: sending the access token', () => {
     expect(byBody.status).toBe(400)
     expect(byBody.header).toContain('error="invalid_request"')
   })
+
+  it('[RFC6750-2-one-method] answers 400 invalid_request to a header token with an access_token in the query or the body even when those methods are off', async () => {
+    const token = await issuer.sign(read)
+    const other = await issuer.sign(read)
+    const paths = {
+      'access_token in the query': `/api/pets?access_token=${other}`,
+      'access%5Ftoken in the query': `/api/pets?x=1&access%5Ftoken=${other}`,
+    }
+    for (const [name, path] of Object.entries(paths)) {
+      const answer = await jwtApi.get(token, { path })
+      expect(answer.outcome, name).toBe('400 invalid_request')
+      expect(paramOf(challengeOf(answer), 'error_description')).toBe(
+        'The access token was sent by more than one method',
+      )
+    }
+    const body = new URLSearchParams({ access_token: other }).toString()
+    const byBody = await sendForm(jwtApi.url, 'POST', body, { authorization: `Bearer ${token}` })
+    expect(byBody.status).toBe(400)
+    expect(byBody.header).toContain('error="invalid_request"')
+    // A query or body token alone, with its method off, is still no credentials at all.
+    const alone = await jwtApi.get(undefined, { path: `/api/pets?access_token=${other}` })
+    expect({ outcome: alone.outcome, header: alone.header }).toEqual({
+      outcome: '401',
+      header: `Bearer realm="${REALM}"`,
+    })
+    expect(await sendForm(jwtApi.url, 'POST', body)).toEqual({
+      status: 401,
+      header: `Bearer realm="${REALM}"`,
+    })
+  })
 })
 
 describe('RFC 6750 §3: the WWW-Authenticate challenge', () => {

@@ -71,6 +71,26 @@ describe('RFC 7519 §7.2 and RFC 7515: the JWS structure', () => {
     }
   })
 
+  it('[RFC7515-2-base64url][RFC6750-3.1-invalid_token] answers 401 invalid_token, never 400, to a JWT spelt in standard base64 or with characters outside base64url', async () => {
+    const valid = await issuer.sign(read)
+    const standard = (part: string) => Buffer.from(part, 'base64url').toString('base64')
+    const [header = '', payload = '', signature = ''] = valid.split('.')
+    const cases = {
+      'every part padded with "="': valid
+        .split('.')
+        .map((part) => `${part}${'='.repeat((4 - (part.length % 4)) % 4 || 1)}`)
+        .join('.'),
+      'every part in standard base64 with padding': valid.split('.').map(standard).join('.'),
+      '"+" and "/" in the signature': `${header}.${payload}.+/${signature.slice(2)}`,
+      '"=" in the middle of the payload': `${header}.${payload.slice(0, 4)}=${payload.slice(4)}.${signature}`,
+      '"!", "*" and "%" in the header': `${header.slice(0, 3)}!*%${header.slice(3)}.${payload}.${signature}`,
+      '"~" in the signature': `${header}.${payload}.${signature.slice(0, -1)}~`,
+    }
+    for (const [name, token] of Object.entries(cases)) {
+      expect(await refusal(token), name).toBe('401 invalid_token malformed_token')
+    }
+  })
+
   it('[RFC8725-3.7-utf8] refuses a validly signed token whose header is not valid UTF-8', async () => {
     const key = issuer.key('ES256')
     const json = `{"alg":"ES256","typ":"at+jwt","kid":"${key.kid}","x":"a"}`

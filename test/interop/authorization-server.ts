@@ -33,7 +33,9 @@ export interface AuthorizationServer {
    * Authorization code grant with PKCE (S256) for `user`, driven headlessly through the
    * provider's own login and consent pages; resolves to the token response.
    */
-  authorizationCode(user: string): Promise<{ access_token: string; id_token: string }>
+  authorizationCode(
+    user: string,
+  ): Promise<{ access_token: string; id_token: string; refresh_token: string }>
   /** Revokes `token` at the revocation endpoint (RFC 7009) as the client that got it. */
   revoke(client: 'jwt' | 'opaque', token: string): Promise<void>
   close(): Promise<void>
@@ -68,7 +70,7 @@ export async function startAuthorizationServer(): Promise<AuthorizationServer> {
       basicClient(CLIENTS.opaque),
       basicClient(CLIENTS.api),
       basicClient(CLIENTS.web, {
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: [CLIENTS.web.redirectUri],
       }),
@@ -78,6 +80,9 @@ export async function startAuthorizationServer(): Promise<AuthorizationServer> {
     jwks: { keys: [signingKey] },
     findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
     pkce: { required: () => true },
+    // A refresh token for every code grant of a client allowed one (no offline_access needed).
+    issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: ttl,
       ClientCredentials: ttl,
@@ -167,7 +172,11 @@ export async function startAuthorizationServer(): Promise<AuthorizationServer> {
             code_verifier: verifier,
             resource: API,
           })
-          return { access_token: body.access_token!, id_token: body.id_token! }
+          return {
+            access_token: body.access_token!,
+            id_token: body.id_token!,
+            refresh_token: body.refresh_token!,
+          }
         }
         if (/^\/interaction\/[^/]+$/.test(new URL(location, issuer).pathname)) {
           const page = await (await browser.go(location)).text()

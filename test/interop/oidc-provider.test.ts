@@ -1,9 +1,9 @@
 import { OAuthError } from '@tokenguard/core'
 import { createIntrospector, type IntrospectorOptions } from '@tokenguard/introspect'
 import { createJwtVerifier } from '@tokenguard/jwt-verify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createPetstoreApp } from '../../examples/petstore/src/app.js'
-import { send } from '../conformance/support/api.js'
+import { send, startApi } from '../conformance/support/api.js'
 import { serve, type LocalServer } from '@tokenguard/test-support/serve'
 import {
   ACCESS_TOKEN_TTL_SEC,
@@ -138,5 +138,33 @@ describe('opaque access tokens of oidc-provider', () => {
       introspection({ now: () => Date.now() + (ACCESS_TOKEN_TTL_SEC + 10) * 1000 }),
     )
     expect(await outcome(later.introspect(token))).toBe('401 invalid_token token_expired')
+  })
+})
+
+describe('an introspection-only API in front of oidc-provider', () => {
+  it('[RFC7662-2.3-token-error] answers 401 invalid_token, not 503, to a JWT: oidc-provider answers 400 unsupported_token_type', async () => {
+    const api = await startApi({ kind: 'introspection', introspection: introspection() })
+    onTestFinished(() => api.close())
+    const jwt = await as.clientCredentials('jwt')
+    const answer = await api.get(jwt)
+    expect(answer.outcome).toBe('401 invalid_token')
+    expect(answer.retryAfter).toBeUndefined()
+    expect(api.reasons).toEqual(['token_inactive'])
+    const refusal = await createIntrospector(introspection())
+      .introspect(jwt)
+      .catch((error: unknown) => error)
+    expect(String((refusal as OAuthError).cause)).toContain(
+      'answered HTTP 400 unsupported_token_type',
+    )
+  })
+
+  it('[RFC7662-4-claims] refuses a refresh token with 401 audience_missing: oidc-provider answers active without aud', async () => {
+    const api = await startApi({ kind: 'introspection', introspection: introspection() })
+    onTestFinished(() => api.close())
+    const { refresh_token } = await as.authorizationCode('bob')
+    expect(refresh_token).toEqual(expect.any(String))
+    const answer = await api.get(refresh_token)
+    expect(answer.outcome).toBe('401 invalid_token')
+    expect(api.reasons).toEqual(['audience_missing'])
   })
 })

@@ -7,6 +7,7 @@ import { anyString, b64token, RUNS } from './support.js'
 // nothing, or throws an OAuthError; never another exception, never a token it was not given.
 
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+const jwtPart = fc.stringMatching(/^[A-Za-z0-9+/_~!*%$-]{1,40}={0,2}$/)
 
 const header = fc.oneof(
   anyString(120),
@@ -102,6 +103,27 @@ describe('extractBearerToken', () => {
           expect(found).toEqual({ token, method: 'header', scheme: 'bearer' })
         },
       ),
+      RUNS,
+    )
+  })
+
+  it('[RFC6750-3.1-invalid_token] never answers 400 to a JWT-shaped token, padded or in the wrong alphabet: it is a malformed token (401) or goes to the verifier', () => {
+    fc.assert(
+      fc.property(fc.array(jwtPart, { minLength: 3, maxLength: 5 }), (parts) => {
+        const token = parts.join('.')
+        let found
+        try {
+          found = extractBearerToken({ headers: { authorization: `Bearer ${token}` } })
+        } catch (error) {
+          expect(error).toMatchObject({
+            status: 401,
+            code: 'invalid_token',
+            reason: 'malformed_token',
+          })
+          return
+        }
+        expect(found).toEqual({ token, method: 'header', scheme: 'bearer' })
+      }),
       RUNS,
     )
   })

@@ -76,6 +76,5 @@ function dresserOf(options: OAuthErrorHandlerOptions): (error: OAuthError) => OA
   if (realm !== undefined) params.realm = realm
   if (resourceMetadata !== undefined) params.resource_metadata = resourceMetadata
   if (Object.keys(params).length === 0) return (error) => error
-  // Every refusal is a fresh error: dressing it never touches another request's.
   return (error) => error.withChallenge(params)
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isJwtShaped } from './internal/jwt-shape.js'
 import { OAuthError } from './oauth-error.js'
 
 /** The parts of a request that token extraction reads: a `node:http` request fits. */
@@ -15,13 +16,15 @@ export interface TokenRequest {
 export interface TokenExtractionOptions {
   /**
    * Accept `access_token` in an `application/x-www-form-urlencoded` body (RFC 6750 §2.2),
-   * as parsed by the app's body parser. Default: `false`.
+   * as parsed by the app's body parser. Even when off, a body token beside a header token
+   * is 400 `invalid_request` (RFC 6750 §2: one method per request). Default: `false`.
    */
   allowBodyToken?: boolean
   /**
    * Accept `access_token` in the query string (RFC 6750 §2.3). Query strings end up in
    * logs and browser history (RFC 6750 §5.3), so keep this off unless a client cannot send
-   * headers. Default: `false`.
+   * headers. Even when off, a query token beside a header token is 400 `invalid_request`.
+   * Default: `false`.
    */
   allowQueryToken?: boolean
   /** Longest token accepted, in bytes. Default: 16384 (16 KiB). */
@@ -51,6 +54,9 @@ const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 const BASE64_CHARS = /^[A-Za-z0-9\-._~+/=]+$/
+// Visible characters that keep the header one credential: no quote, comma or backslash,
+// which would make it a quoted-string or a list of auth-params (RFC 9110 §11.4).
+const ONE_WORD = /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/
 
 /**
  * Finds the bearer token of a request (RFC 6750 §2): the `Authorization` header, and,
@@ -171,10 +177,11 @@ function checkToken(token: string, maxTokenBytes: number): void {
     throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
   }
   if (B64TOKEN.test(token)) return
-  // Base64 characters with `=` inside (a JWT whose parts are standard, padded base64) are a
-  // malformed token: 401 `invalid_token` (RFC 6750 §3.1). Other characters (a space, quotes,
-  // commas) break the request's syntax: 400 `invalid_request`.
-  if (BASE64_CHARS.test(token)) {
+  // Base64 characters with `=` inside (a JWT whose parts are standard, padded base64), or a
+  // JWT-shaped word of other visible characters (`!`, `%`), are a malformed token: 401
+  // `invalid_token` (RFC 6750 §3.1). Other characters (a space, quotes, commas) break the
+  // request's syntax: 400 `invalid_request`.
+  if (BASE64_CHARS.test(token) || (isJwtShaped(token) && ONE_WORD.test(token))) {
     throw OAuthError.invalidToken('malformed_token', 'The access token is malformed')
   }
   throw OAuthError.invalidRequest('malformed_token', 'The access token is malformed')

@@ -1,4 +1,7 @@
 import { formatChallenge, formatScopeParam, type ChallengeParams } from './internal/challenge.js'
+import type { OAuthErrorReason } from './oauth-error-reasons.js'
+
+export type { OAuthErrorReason } from './oauth-error-reasons.js'
 
 const DEFAULT_RETRY_AFTER_SEC = 5
 // Challenge parameters the error writes itself, so the header always matches the body.
@@ -16,59 +19,6 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
-
-/**
- * Why a request was refused, for logs and metrics. Never shown to the client beyond the
- * safe description; never contains a token or a claim value.
- */
-export type OAuthErrorReason =
-  | 'missing_token'
-  | 'unsupported_scheme'
-  | 'malformed_header'
-  | 'multiple_methods'
-  | 'multiple_tokens'
-  | 'header_too_large'
-  | 'token_too_large'
-  | 'malformed_body'
-  | 'malformed_token'
-  | 'alg_not_allowed'
-  | 'embedded_key'
-  | 'unsupported_crit'
-  | 'wrong_typ'
-  | 'unknown_kid'
-  | 'bad_signature'
-  | 'wrong_issuer'
-  | 'wrong_audience'
-  | 'audience_missing'
-  | 'token_expired'
-  | 'token_not_yet_valid'
-  | 'token_too_old'
-  | 'iat_in_future'
-  | 'missing_claim'
-  | 'claim_check_failed'
-  | 'insufficient_scope'
-  | 'insufficient_user_authentication'
-  | 'no_auth_context'
-  | 'jwks_unavailable'
-  | 'upstream_unavailable'
-  | 'dpop_required'
-  | 'dpop_proof_invalid'
-  | 'dpop_replayed'
-  | 'dpop_binding_mismatch'
-  | 'dpop_nonce_required'
-  | 'dpop_proof_missing'
-  | 'dpop_replay_store_unavailable'
-  | 'wrong_token_type'
-  | 'token_inactive'
-  | 'introspection_unavailable'
-  | 'authorization_server_refused'
-  | 'authorization_server_unavailable'
-  | 'login_state_mismatch'
-  | 'login_callback_invalid'
-  | 'session_missing'
-  | 'session_ended'
-  | 'device_authorization_denied'
-  | 'device_authorization_expired'
 
 /**
  * What a resource asks of the user's authentication (RFC 9470 §3), as

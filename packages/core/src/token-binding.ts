@@ -13,6 +13,11 @@ export interface TokenBinding {
   /** Authorization schemes the middleware accepts. */
   readonly schemes: readonly AccessTokenScheme[]
   /**
+   * The members of a token's `cnf` (RFC 7800) that {@link TokenBinding.bind} checks, such
+   * as `['jkt']` for DPoP. A token bound through any other member is refused.
+   */
+  readonly cnfMembers: readonly string[]
+  /**
    * Checks that the request proves possession of the key the token is bound to (or that
    * an unbound token may be used as it was sent); returns the context to set on
    * `req.auth`, or throws an `OAuthError`.

@@ -208,9 +208,11 @@ describe('OAuthError.temporarilyUnavailable', () => {
 
   it('answers Retry-After 5 when the delay is not a finite number', () => {
     for (const delay of [Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(OAuthError.temporarilyUnavailable('upstream_unavailable', delay).headers).toEqual({
-        'Retry-After': '5',
-      })
+      expect(OAuthError.temporarilyUnavailable('introspection_unavailable', delay).headers).toEqual(
+        {
+          'Retry-After': '5',
+        },
+      )
     }
   })
 

@@ -8,7 +8,13 @@ import {
   type Store,
   type TokenBinding,
 } from '@tokenguard/core'
-import { checkOptionNames, optionNames, sha256Base64url } from '@tokenguard/core/internal'
+import {
+  checkOptionNames,
+  optionNames,
+  positiveInteger,
+  sha256Base64url,
+} from '@tokenguard/core/internal'
+import { createKeyQuota } from './key-quota.js'
 import { createNonceSource, type NonceOptions } from './nonce-source.js'
 import { createRequestUrl } from './request-url.js'
 import { createProofVerifier, DEFAULT_DPOP_ALGORITHMS } from './verify-proof.js'
@@ -37,6 +43,14 @@ export interface DpopOptions {
    * when full, new proofs are refused with 503 rather than forgetting a live `jti`.
    */
   replayStore?: Store<true>
+  /**
+   * Most proofs one key (the token's `cnf.jkt`) may have remembered in the replay window
+   * (`maxAgeSec` plus twice the tolerance), counted by each instance: a key over it gets 503
+   * with `Retry-After` while every other key is served, so one holder of a bound token
+   * cannot fill the replay store for everyone. Default: 5000 (about 70 proofs a second,
+   * sustained, per key; 20 such keys to fill the default store).
+   */
+  maxProofsPerKey?: number
   /** Server nonces (RFC 9449 §8): `true`, or their options. Default: off. */
   nonce?: boolean | Omit<NonceOptions, 'now'>
   /** Longest proof accepted, in bytes. Default: 8192. */
@@ -54,6 +68,7 @@ const OPTION_NAMES = optionNames<DpopOptions>()([
   'maxAgeSec',
   'clockToleranceSec',
   'replayStore',
+  'maxProofsPerKey',
   'nonce',
   'maxProofBytes',
   'now',
@@ -99,6 +114,12 @@ export function dpop(options: DpopOptions = {}): TokenBinding {
       `${PACKAGE}: replayStore must implement setIfAbsent (atomic, for replay detection)`,
     )
   }
+  const quota = createKeyQuota({
+    maxProofsPerKey: positiveInteger(PACKAGE, 'maxProofsPerKey', options.maxProofsPerKey, 5_000),
+    windowMs,
+    maxKeys: 10_000,
+    now,
+  })
   const nonces =
     options.nonce === undefined || options.nonce === false
       ? undefined
@@ -131,6 +152,11 @@ export function dpop(options: DpopOptions = {}): TokenBinding {
         'The DPoP proof key is not the key the token is bound to',
       )
     }
+    // The replay store is shared by every client: each key gets its own share of it.
+    const retryAfterSec = quota.take(jkt)
+    if (retryAfterSec !== undefined) {
+      throw OAuthError.temporarilyUnavailable('dpop_key_over_quota', retryAfterSec)
+    }
     // RFC 9449 §11.1: a jti is accepted once within the window, on every instance.
     let fresh: boolean
     try {
@@ -153,6 +179,7 @@ export function dpop(options: DpopOptions = {}): TokenBinding {
 
   return {
     schemes,
+    cnfMembers: ['jkt'],
     bind(auth, scheme, req, res) {
       const jkt = boundKey(auth)
       if (scheme === 'bearer') {

@@ -1,34 +1,19 @@
+import { createAuthContext, OAuthError, type AuthContext } from '@tokenguard/core'
 import {
-  createAuthContext,
-  createMemoryStore,
-  OAuthError,
-  type AuthContext,
-  type FetchLike,
-  type Store,
-} from '@tokenguard/core'
-import {
-  checkOptionNames,
   createListeners,
   discoverMetadata,
-  fetchJson,
   discoveredUrlProblem,
-  insecureUrlProblem,
-  MAX_TIMER_MS,
+  fetchJsonAnswer,
   metadataUrl,
-  nonNegativeNumber,
-  positiveInteger,
-  positiveNumber,
-  sha256Base64url,
   UpstreamError,
 } from '@tokenguard/core/internal'
+import { createCacheKey } from './internal/cache-key.js'
 import { createClientCredentials } from './internal/client-auth.js'
-import { checkIntrospectedClaims, type ClaimRules } from './internal/check-claims.js'
-import {
-  INTROSPECTOR_OPTION_NAMES,
-  type CachedIntrospection,
-  type IntrospectorOptions,
-} from './options.js'
+import { checkIntrospectedClaims } from './internal/check-claims.js'
+import type { CachedIntrospection, IntrospectorOptions } from './options.js'
 import { parseIntrospectionResponse } from './internal/parse-response.js'
+import { resolveOptions } from './internal/resolve-options.js'
+import { tokenErrorOf } from './internal/token-error.js'
 
 /** Events an {@link Introspector} reports, for metrics and logs. */
 export interface IntrospectorEvents {
@@ -57,11 +42,16 @@ export interface Introspector {
   ): () => void
 }
 
-const PACKAGE = '@tokenguard/introspect'
+// A result, and for a refusal of the endpoint the error it answered (kept for logs, not stored).
+interface Outcome {
+  readonly entry: CachedIntrospection
+  readonly cause?: Error
+}
 
 /**
  * Creates an RFC 7662 introspection client with a cache: results are kept under the
- * SHA-256 of the token (the token itself is never a key), active ones at most
+ * SHA-256 of the issuer, the endpoint, the client and the token (the token itself is never
+ * a key, and introspectors sharing a store never read each other's results), active ones at most
  * `cacheTtlMs` and never past `exp`, inactive ones for `inactiveCacheTtlMs`; concurrent
  * requests for one uncached token share one call; an endpoint that fails is a 503, never
  * a 401.
@@ -78,7 +68,8 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
   const config = resolveOptions(options)
   const events = createListeners<IntrospectorEvents>()
   const credentials = createClientCredentials(options.clientAuth, options.issuer, config.now)
-  const inflight = new Map<string, Promise<CachedIntrospection>>()
+  const keyOf = createCacheKey(options.issuer, options.introspectionEndpoint, options.clientAuth)
+  const inflight = new Map<string, Promise<Outcome>>()
   let endpoint: Promise<string> | undefined
 
   function endpointUrl(): Promise<string> {
@@ -101,29 +92,37 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     return endpoint
   }
 
-  async function callEndpoint(token: string): Promise<CachedIntrospection> {
+  async function callEndpoint(token: string): Promise<Outcome> {
     const started = config.now()
     const url = await endpointUrl()
     const auth = await credentials()
     const body = new URLSearchParams({ token, token_type_hint: 'access_token', ...auth.params })
-    const answer = await fetchJson(config.fetch, url, {
+    const answer = await fetchJsonAnswer(config.fetch, url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth.headers },
       body: body.toString(),
       timeoutMs: config.timeoutMs,
       maxBytes: config.maxResponseBytes,
+      acceptStatuses: [200, 400],
     })
-    const response = parseIntrospectionResponse(answer)
     const now = config.now()
+    const inactive = { active: false, freshUntilMs: now + config.inactiveCacheTtlMs } as const
+    if (answer.status === 400) {
+      // RFC 7662 §2.3: a 400 is an error of the request; when it is about the token, the
+      // endpoint will not vouch for this token, which is what `active: false` says too.
+      const error = tokenErrorOf(answer.body)
+      if (error === undefined) throw new UpstreamError(`${url} answered HTTP 400`, 'status', 400)
+      events.emit('upstream', { active: false, durationMs: now - started })
+      const cause = new UpstreamError(`${url} answered HTTP 400 ${error}`, 'status', 400)
+      return { entry: inactive, cause }
+    }
+    const response = parseIntrospectionResponse(answer.body)
     events.emit('upstream', { active: response.active, durationMs: now - started })
-    if (!response.active) return { active: false, freshUntilMs: now + config.inactiveCacheTtlMs }
+    if (!response.active) return { entry: inactive }
     const exp = response.claims.exp
     const expMs = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY
-    return {
-      active: true,
-      claims: response.claims,
-      freshUntilMs: Math.min(now + config.cacheTtlMs, expMs),
-    }
+    const freshUntilMs = Math.min(now + config.cacheTtlMs, expMs)
+    return { entry: { active: true, claims: response.claims, freshUntilMs } }
   }
 
   async function storeGet(key: string): Promise<CachedIntrospection | undefined> {
@@ -150,12 +149,12 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       .catch((error: unknown) => events.emit('store_error', { error }))
   }
 
-  async function lookup(key: string, token: string): Promise<CachedIntrospection> {
+  async function lookup(key: string, token: string): Promise<Outcome> {
     const cached = await storeGet(key)
-    if (cached !== undefined && config.now() < cached.freshUntilMs) return cached
+    if (cached !== undefined && config.now() < cached.freshUntilMs) return { entry: cached }
     try {
       const fresh = await callEndpoint(token)
-      storeSet(key, fresh)
+      storeSet(key, fresh.entry)
       return fresh
     } catch (error) {
       const failure = error instanceof Error ? error : new Error('introspection failed')
@@ -163,7 +162,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       const now = config.now()
       if (cached?.active === true && now < cached.freshUntilMs + config.serveStaleMs) {
         events.emit('stale', { ageMs: now - cached.freshUntilMs })
-        return cached
+        return { entry: cached }
       }
       throw OAuthError.temporarilyUnavailable('introspection_unavailable', config.retryAfterSec, {
         cause: failure,
@@ -175,15 +174,18 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     if (typeof token !== 'string' || token.length === 0 || token.length > config.maxTokenBytes) {
       throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
     }
-    const key = sha256Base64url(token)
+    const key = keyOf(token)
     let pending = inflight.get(key)
     if (pending === undefined) {
       pending = lookup(key, token).finally(() => inflight.delete(key))
       inflight.set(key, pending)
     }
-    const entry = await pending
-    if (!entry.active)
-      throw OAuthError.invalidToken('token_inactive', 'The access token is not active')
+    const { entry, cause } = await pending
+    if (!entry.active) {
+      throw OAuthError.invalidToken('token_inactive', 'The access token is not active', {
+        ...(cause === undefined ? {} : { cause }),
+      })
+    }
     checkIntrospectedClaims(entry.claims, config.rules, config.now())
     const issuer = typeof entry.claims.iss === 'string' ? entry.claims.iss : options.issuer
     return createAuthContext(
@@ -193,95 +195,4 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
   }
 
   return { introspect, on: events.on }
-}
-
-interface ResolvedOptions {
-  rules: ClaimRules
-  /** Where results are kept; `undefined` when caching is off (`cacheMaxEntries: 0`). */
-  store: Store<CachedIntrospection> | undefined
-  fetch: FetchLike
-  now: () => number
-  cacheTtlMs: number
-  inactiveCacheTtlMs: number
-  serveStaleMs: number
-  retryAfterSec: number
-  timeoutMs: number
-  maxResponseBytes: number
-  maxTokenBytes: number
-  allowInsecureHttp: boolean
-}
-
-function resolveOptions(options: IntrospectorOptions): ResolvedOptions {
-  checkOptionNames(PACKAGE, options, INTROSPECTOR_OPTION_NAMES)
-  if (typeof options.issuer !== 'string' || options.issuer === '') {
-    throw new TypeError(
-      `${PACKAGE}: issuer is required (the authorization server's issuer identifier)`,
-    )
-  }
-  const audiences =
-    typeof options.audience === 'string' ? [options.audience] : (options.audience ?? [])
-  if (audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) {
-    throw new TypeError(`${PACKAGE}: audience is required (the "aud" your API accepts)`)
-  }
-  const allowInsecureHttp = options.allowInsecureHttp ?? false
-  for (const name of ['issuer', 'introspectionEndpoint'] as const) {
-    const url = options[name]
-    if (url === undefined) continue
-    const problem = insecureUrlProblem(url, allowInsecureHttp)
-    if (problem !== undefined) throw new TypeError(`${PACKAGE}: ${name} "${url}" ${problem}`)
-  }
-  const cacheMaxEntries = nonNegativeNumber(
-    PACKAGE,
-    'cacheMaxEntries',
-    options.cacheMaxEntries,
-    10_000,
-  )
-  const acceptMissingAudience = options.acceptMissingAudience ?? false
-  if (typeof acceptMissingAudience !== 'boolean') {
-    throw new TypeError(`${PACKAGE}: acceptMissingAudience must be true or false`)
-  }
-  return {
-    rules: {
-      issuer: options.issuer,
-      claims: {
-        audiences: new Set(audiences),
-        acceptMissingAudience,
-        // RFC 7662 §2.2: exp is optional; "active" is the server's word that the token lives.
-        requireExpiry: false,
-        requiredClaims: [...(options.requiredClaims ?? [])],
-        maxTokenAgeSec: undefined,
-        toleranceSec: nonNegativeNumber(PACKAGE, 'clockToleranceSec', options.clockToleranceSec, 5),
-      },
-    },
-    store:
-      options.store ??
-      (cacheMaxEntries === 0
-        ? undefined
-        : createMemoryStore<CachedIntrospection>({
-            maxEntries: cacheMaxEntries,
-            maxBytes: 16 * 1024 * 1024,
-            sizeOf: (entry) => (entry.active ? JSON.stringify(entry.claims).length + 128 : 64),
-            ...(options.now === undefined ? {} : { now: options.now }),
-          })),
-    fetch: options.fetch ?? globalThis.fetch,
-    now: options.now ?? Date.now,
-    cacheTtlMs: nonNegativeNumber(PACKAGE, 'cacheTtlMs', options.cacheTtlMs, 300_000),
-    inactiveCacheTtlMs: nonNegativeNumber(
-      PACKAGE,
-      'inactiveCacheTtlMs',
-      options.inactiveCacheTtlMs,
-      10_000,
-    ),
-    serveStaleMs: nonNegativeNumber(PACKAGE, 'serveStaleMs', options.serveStaleMs, 0),
-    retryAfterSec: nonNegativeNumber(PACKAGE, 'retryAfterSec', options.retryAfterSec, 5),
-    timeoutMs: positiveNumber(PACKAGE, 'timeoutMs', options.timeoutMs, 5_000, MAX_TIMER_MS),
-    maxResponseBytes: positiveInteger(
-      PACKAGE,
-      'maxResponseBytes',
-      options.maxResponseBytes,
-      65_536,
-    ),
-    maxTokenBytes: positiveInteger(PACKAGE, 'maxTokenBytes', options.maxTokenBytes, 16_384),
-    allowInsecureHttp,
-  }
 }

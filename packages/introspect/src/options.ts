@@ -39,7 +39,10 @@ export type ClientAuthentication =
       token: string
     }
 
-/** What the cache keeps for one token (by its SHA-256): plain JSON, so any Store can hold it. */
+/**
+ * What the cache keeps for one token, under the SHA-256 of issuer, endpoint, client and token:
+ * plain JSON, so any Store can hold it.
+ */
 export type CachedIntrospection =
   | {
       readonly active: true
@@ -95,7 +98,10 @@ export interface IntrospectorOptions {
   maxResponseBytes?: number
   /** Longest token sent for introspection, in bytes. Default: 16384 (16 KiB). */
   maxTokenBytes?: number
-  /** Allow `http://` URLs on hosts other than localhost. Default: `false`. */
+  /**
+   * Allow `http://` URLs on hosts other than localhost. Without it, a URL found by discovery
+   * must be https unless the configured issuer is itself http on localhost. Default: `false`.
+   */
   allowInsecureHttp?: boolean
   /** `fetch` to use. Default: the global `fetch` (undici, with connection reuse). */
   fetch?: FetchLike

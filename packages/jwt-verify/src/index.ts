@@ -8,6 +8,7 @@ export type {
   JwksCacheEvents,
   JwksCacheOptions,
   JwksFetchTrigger,
+  SkippedKey,
 } from './jwks-cache.js'
 export type {
   AccessTokenProfile,

@@ -1,19 +1,14 @@
 import { OAuthError, type FetchLike } from '@tokenguard/core'
 import {
-  checkOptionNames,
   createListeners,
-  fetchJson,
   discoveredUrlProblem,
-  insecureUrlProblem,
-  MAX_TIMER_MS,
-  nonNegativeNumber,
-  optionNames,
-  positiveInteger,
-  positiveNumber,
+  fetchJson,
   UpstreamError,
 } from '@tokenguard/core/internal'
 import { discoverJwksUri } from './internal/discovery.js'
-import { prepareKey, type PreparedKey, type PublicJwk } from './internal/prepared-key.js'
+import { resolveOptions } from './internal/jwks-options.js'
+import type { PreparedKey } from './internal/prepared-key.js'
+import { readKeySet } from './internal/read-key-set.js'
 import { refusal } from './internal/refusal.js'
 
 /** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */
@@ -45,7 +40,10 @@ export interface JwksCacheOptions {
    * in ms. Default: 3600000 (1 h).
    */
   staleIfErrorMs?: number
-  /** Allow `http://` URLs on hosts other than localhost. Default: `false`. */
+  /**
+   * Allow `http://` URLs on hosts other than localhost. Without it, a URL found by discovery
+   * must be https unless the configured issuer is itself http on localhost. Default: `false`.
+   */
   allowInsecureHttp?: boolean
 }
 
@@ -59,14 +57,22 @@ export interface JwksCacheEvents {
     trigger: JwksFetchTrigger
     keyCount: number
     skippedCount: number
-    /** Why each skipped key was skipped, with its `kid` (`kid "k1": RSA exponent ...`). */
-    skipped: readonly string[]
+    /** Each key of the set that is not used, by `kid`, and why (`'RSA exponent is even'`, ...). */
+    skipped: readonly SkippedKey[]
     durationMs: number
   }
   /** A fetch failed; the keys in hand (if any) stay in use within `staleIfErrorMs`. */
   error: { trigger: JwksFetchTrigger; error: Error }
   /** A token named a `kid` the key set does not hold. */
   unknown_kid: { refetched: boolean }
+}
+
+/** A key of a JWKS that is not used for verifying, and why. */
+export interface SkippedKey {
+  /** The key's `kid`, when it is a short string. */
+  readonly kid: string | undefined
+  /** Why the key is not used, e.g. `'RSA modulus under 2048 bits'`. */
+  readonly reason: string
 }
 
 /** A cached, self-refreshing JWKS. Build one per issuer and share it. */
@@ -95,24 +101,7 @@ export interface JwksCache {
   ): () => void
 }
 
-const PACKAGE = '@tokenguard/jwt-verify'
 const MINUTE_MS = 60_000
-const JWKS_OPTION_NAMES = optionNames<JwksCacheOptions>()([
-  'jwksUri',
-  'issuer',
-  'fetch',
-  'now',
-  'maxAgeMs',
-  'refreshAheadMs',
-  'cooldownMs',
-  'maxFetchesPerMinute',
-  'timeoutMs',
-  'maxResponseBytes',
-  'maxKeys',
-  'staleIfErrorMs',
-  'allowInsecureHttp',
-])
-const ERROR_BACKOFF_MS = 5_000
 
 /**
  * Creates a JWKS cache: keys fetched once and shared, refreshed in the background before
@@ -160,14 +149,14 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       timeoutMs: config.timeoutMs,
       maxBytes: config.maxResponseBytes,
     })
-    const { keys, skippedCount, skipped } = readKeySet(document, config.maxKeys, byKid)
+    const { keys, skipped } = readKeySet(document, config.maxKeys, byKid)
     install(keys)
     fetchedAt = config.now()
     lastFailedAt = undefined
     emit('refresh', {
       trigger,
       keyCount: keys.length,
-      skippedCount,
+      skippedCount: skipped.length,
       skipped,
       durationMs: fetchedAt - started,
     })
@@ -307,110 +296,4 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
 
 function unknownKid(): OAuthError {
   return refusal('unknown_kid', 'The token was signed by an unknown key')
-}
-
-function readKeySet(
-  document: unknown,
-  maxKeys: number,
-  previous: ReadonlyMap<string, PreparedKey[]>,
-): { keys: PreparedKey[]; skippedCount: number; skipped: string[] } {
-  const list =
-    document !== null && typeof document === 'object'
-      ? (document as { keys?: unknown }).keys
-      : undefined
-  if (!Array.isArray(list)) throw new UpstreamError('the JWKS has no keys array', 'invalid')
-  if (list.length > maxKeys) {
-    throw new UpstreamError(`the JWKS has more than ${maxKeys} keys`, 'invalid')
-  }
-  const keys: PreparedKey[] = []
-  let skippedCount = 0
-  const skipped: string[] = []
-  for (const jwk of list as unknown[]) {
-    if (jwk === null || typeof jwk !== 'object') {
-      skippedCount++
-      skipped.push('not an object')
-      continue
-    }
-    const prepared = prepareKey(jwk as PublicJwk)
-    if ('skipped' in prepared) {
-      skippedCount++
-      const { kid } = jwk as PublicJwk
-      skipped.push(
-        typeof kid === 'string'
-          ? `kid ${JSON.stringify(kid.slice(0, 64))}: ${prepared.skipped}`
-          : prepared.skipped,
-      )
-      continue
-    }
-    // Keep the object of an unchanged key, so results verified with it stay cached.
-    const same = previous
-      .get(prepared.kid ?? '')
-      ?.find((key) => key.fingerprint === prepared.fingerprint)
-    keys.push(same ?? prepared)
-  }
-  return { keys, skippedCount, skipped }
-}
-
-interface ResolvedJwksOptions {
-  fetch: FetchLike
-  now: () => number
-  maxAgeMs: number
-  refreshAheadMs: number
-  cooldownMs: number
-  maxFetchesPerMinute: number
-  timeoutMs: number
-  maxResponseBytes: number
-  maxKeys: number
-  staleIfErrorMs: number
-  errorBackoffMs: number
-  allowInsecureHttp: boolean
-}
-
-function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
-  checkOptionNames(PACKAGE, options, JWKS_OPTION_NAMES)
-  if (options.jwksUri === undefined && options.issuer === undefined) {
-    throw new TypeError(`${PACKAGE}: give jwksUri, or issuer to discover it`)
-  }
-  const allowInsecureHttp = options.allowInsecureHttp ?? false
-  for (const name of ['jwksUri', 'issuer'] as const) {
-    const url = options[name]
-    if (url === undefined) continue
-    const problem = insecureUrlProblem(url, allowInsecureHttp)
-    if (problem !== undefined) throw new TypeError(`${PACKAGE}: ${name} "${url}" ${problem}`)
-  }
-  const cooldownMs = nonNegativeNumber(PACKAGE, 'cooldownMs', options.cooldownMs, 30_000)
-  const maxAgeMs = positiveNumber(PACKAGE, 'maxAgeMs', options.maxAgeMs, 600_000, MAX_TIMER_MS)
-  const refreshAheadMs = nonNegativeNumber(
-    PACKAGE,
-    'refreshAheadMs',
-    options.refreshAheadMs,
-    60_000,
-  )
-  if (refreshAheadMs >= maxAgeMs) {
-    throw new RangeError(`${PACKAGE}: refreshAheadMs must be smaller than maxAgeMs`)
-  }
-  return {
-    fetch: options.fetch ?? globalThis.fetch,
-    now: options.now ?? Date.now,
-    maxAgeMs,
-    refreshAheadMs,
-    cooldownMs,
-    maxFetchesPerMinute: positiveInteger(
-      PACKAGE,
-      'maxFetchesPerMinute',
-      options.maxFetchesPerMinute,
-      10,
-    ),
-    timeoutMs: positiveNumber(PACKAGE, 'timeoutMs', options.timeoutMs, 5_000, MAX_TIMER_MS),
-    maxResponseBytes: positiveInteger(
-      PACKAGE,
-      'maxResponseBytes',
-      options.maxResponseBytes,
-      131_072,
-    ),
-    maxKeys: positiveInteger(PACKAGE, 'maxKeys', options.maxKeys, 64),
-    staleIfErrorMs: nonNegativeNumber(PACKAGE, 'staleIfErrorMs', options.staleIfErrorMs, 3_600_000),
-    errorBackoffMs: Math.min(cooldownMs, ERROR_BACKOFF_MS),
-    allowInsecureHttp,
-  }
 }

@@ -90,7 +90,10 @@ export interface JwtVerifierOptions extends IssuerRules, IssuerKeys {
   cacheMaxBytes?: number
   /** JWKS cache tuning (max age, cooldown, timeout, ...). */
   jwksOptions?: JwksTuning
-  /** Allow `http://` issuers and JWKS URLs on hosts other than localhost. Default: `false`. */
+  /**
+   * Allow `http://` URLs on hosts other than localhost. Without it, a URL found by discovery
+   * must be https unless the configured issuer is itself http on localhost. Default: `false`.
+   */
   allowInsecureHttp?: boolean
   /** `fetch` to use for discovery and JWKS. Default: the global `fetch`. */
   fetch?: FetchLike

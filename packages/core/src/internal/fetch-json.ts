@@ -1,3 +1,5 @@
+import { redactedCause } from './redacted-cause.js'
+
 /** The subset of the WHATWG `fetch` that tokenguard calls; inject your own for tests or proxies. */
 export type FetchLike = (
   url: string,
@@ -25,8 +27,10 @@ export class UpstreamError extends Error {
     readonly kind: UpstreamErrorKind,
     /** The HTTP status, when the upstream answered one. */
     readonly status?: number,
+    /** What failed underneath (a network error), already redacted for logs. */
+    cause?: Error,
   ) {
-    super(message)
+    super(message, cause === undefined ? undefined : { cause })
   }
 }
 
@@ -42,6 +46,17 @@ export interface JsonRequest {
   timeoutMs: number
   /** Refuse a response body larger than this many bytes. */
   maxBytes: number
+  /**
+   * HTTP statuses whose JSON body is read and returned (by {@link fetchJsonAnswer}) rather
+   * than refused, such as the 400 of an OAuth error response. Default: `[200]`.
+   */
+  acceptStatuses?: readonly number[]
+}
+
+/** What {@link fetchJsonAnswer} read: the HTTP status and the JSON body. */
+export interface JsonAnswer {
+  readonly status: number
+  readonly body: unknown
 }
 
 /**
@@ -56,7 +71,23 @@ export async function fetchJson(
   url: string,
   request: JsonRequest,
 ): Promise<unknown> {
+  return (await fetchJsonAnswer(fetchImpl, url, { ...request, acceptStatuses: [200] })).body
+}
+
+/**
+ * {@link fetchJson} that also reads the JSON body of the other statuses in
+ * `acceptStatuses`, and says which status came.
+ *
+ * @example
+ * const { status, body } = await fetchJsonAnswer(fetch, url, { ...limits, acceptStatuses: [200, 400] })
+ */
+export async function fetchJsonAnswer(
+  fetchImpl: FetchLike,
+  url: string,
+  request: JsonRequest,
+): Promise<JsonAnswer> {
   const { timeoutMs, maxBytes } = request
+  const accepted = request.acceptStatuses ?? [200]
   const signal = AbortSignal.timeout(timeoutMs)
   const timedOut = () =>
     new UpstreamError(`${url} did not answer within ${timeoutMs} ms`, 'timeout')
@@ -69,12 +100,19 @@ export async function fetchJson(
       headers: { accept: 'application/json', ...request.headers },
       redirect: 'error',
     })
-  } catch {
-    throw signal.aborted ? timedOut() : new UpstreamError(`${url} could not be reached`, 'network')
+  } catch (error) {
+    if (signal.aborted) throw timedOut()
+    throw new UpstreamError(
+      `${url} could not be reached`,
+      'network',
+      undefined,
+      redactedCause(error),
+    )
   }
   try {
-    if (response.status !== 200) {
-      throw new UpstreamError(`${url} answered HTTP ${response.status}`, 'status', response.status)
+    const { status } = response
+    if (!accepted.includes(status)) {
+      throw new UpstreamError(`${url} answered HTTP ${status}`, 'status', status)
     }
     const declared = Number(response.headers.get('content-length') ?? Number.NaN)
     if (declared > maxBytes) {
@@ -82,15 +120,16 @@ export async function fetchJson(
     }
     const text = await readCapped(response, maxBytes, url)
     try {
-      return JSON.parse(text) as unknown
+      return { status, body: JSON.parse(text) as unknown }
     } catch {
-      throw new UpstreamError(`${url} did not send JSON`, 'not_json')
+      const what = status === 200 ? 'did not send JSON' : `answered HTTP ${status} without JSON`
+      throw new UpstreamError(`${url} ${what}`, 'not_json', status)
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error
-    throw signal.aborted
-      ? timedOut()
-      : new UpstreamError(`${url} failed while sending its body`, 'network')
+    if (signal.aborted) throw timedOut()
+    const cause = redactedCause(error)
+    throw new UpstreamError(`${url} failed while sending its body`, 'network', undefined, cause)
   } finally {
     if (!response.bodyUsed) void response.body?.cancel().catch(() => undefined)
   }

@@ -14,8 +14,10 @@ export {
 export { formatChallenge, formatScopeParam, sanitizeChallengeValue } from './challenge.js'
 export { checkOptionNames, optionNames } from './check-options.js'
 export { discoverMetadata, metadataUrl, metadataUrls } from './discover-metadata.js'
-export { fetchJson, UpstreamError } from './fetch-json.js'
+export { fetchJson, fetchJsonAnswer, UpstreamError } from './fetch-json.js'
+export { isJwtShaped } from './jwt-shape.js'
 export { createListeners } from './listeners.js'
+export { OAUTH_ERROR_REASONS } from '../oauth-error-reasons.js'
 export {
   MAX_TIMER_MS,
   nonNegativeNumber,
@@ -30,6 +32,6 @@ export type { AsymmetricAlgorithm, SymmetricAlgorithm } from './algorithms.js'
 export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'
 export type { ChallengeParams } from './challenge.js'
 export type { DiscoveryOptions } from './discover-metadata.js'
-export type { FetchLike, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
+export type { FetchLike, JsonAnswer, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
 export type { Listeners } from './listeners.js'
 export type { TokenClaimRules } from './token-claims.js'

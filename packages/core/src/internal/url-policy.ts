@@ -19,22 +19,33 @@ export function insecureUrlProblem(url: string, allowInsecureHttp: boolean): str
 }
 
 /**
- * Why a URL named by the issuer's discovery document (`jwks_uri`, `introspection_endpoint`)
- * may not be used, or `undefined` when it may. The loopback exemption belongs to what the
- * operator configured, not to what a document says: with an https issuer, a discovered URL
- * must be https too (a document naming `http://127.0.0.1:…/internal` is refused); plain http
- * is allowed only when the configured issuer itself is a loopback http URL, or with
- * `allowInsecureHttp: true`.
+ * Why a URL read from the issuer's metadata (`jwks_uri`, `introspection_endpoint`) may not
+ * be used, or `undefined` when it may. The loopback exemption belongs to what the operator
+ * configured, not to what a document says: the URL must be https unless the configured
+ * `issuer` itself is a loopback http URL (local development), or `allowInsecureHttp` is on.
+ * An https issuer naming `http://127.0.0.1:PORT/internal/...` is refused.
  */
 export function discoveredUrlProblem(
   url: string,
   issuer: string,
   allowInsecureHttp: boolean,
 ): string | undefined {
-  const problem = insecureUrlProblem(url, allowInsecureHttp)
-  if (problem !== undefined || allowInsecureHttp) return problem
-  if (new URL(url).protocol === 'https:') return undefined
-  const configured = URL.canParse(issuer) ? new URL(issuer) : undefined
-  if (configured?.protocol === 'http:' && LOOPBACK_HOSTS.has(configured.hostname)) return undefined
-  return 'must use https, as the issuer does (http is allowed only when the configured issuer is itself http on localhost)'
+  if (allowInsecureHttp || isLoopbackHttp(issuer)) return insecureUrlProblem(url, allowInsecureHttp)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'is not a valid URL'
+  }
+  if (parsed.protocol === 'https:') return undefined
+  return 'must use https (http only when the configured issuer is itself an http URL on localhost)'
+}
+
+function isLoopbackHttp(url: string): boolean {
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)
+  } catch {
+    return false
+  }
 }

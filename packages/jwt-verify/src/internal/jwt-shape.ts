@@ -1,10 +1,2 @@
-/**
- * True when `token` is to be judged as a JWT: it has at least two dots, the separators of
- * a compact JWS (RFC 7515 §7.1) or JWE. The test is deliberately loose: a token that looks
- * like a JWT but is malformed (padding, standard base64, an empty part) must meet the JWT
- * verifier's refusal, never slip past the JWT rules to introspection.
- */
-export function isJwtShaped(token: string): boolean {
-  const first = token.indexOf('.')
-  return first !== -1 && token.indexOf('.', first + 1) !== -1
-}
+// The one definition of "JWT-shaped" lives in core, whose token extraction needs it too.
+export { isJwtShaped } from '@tokenguard/core/internal'

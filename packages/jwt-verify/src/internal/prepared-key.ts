@@ -30,6 +30,9 @@ export interface PreparedKey {
 /** Smallest RSA modulus accepted (RFC 7518 §3.3, §3.5: 2048 bits or larger). */
 export const MIN_RSA_BITS = 2048
 
+/** Smallest RSA public exponent accepted (F4, 65537); it must also be odd. */
+export const MIN_RSA_EXPONENT = 65_537n
+
 const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
 const EC_ALGORITHMS: Readonly<Record<string, string>> = {
   'P-256': 'ES256',
@@ -46,8 +49,8 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Turns one JWK into a {@link PreparedKey}, or returns `undefined` with the reason when the
  * key must not be used for verifying signatures: symmetric (`oct`), `use` other than `sig`,
- * `key_ops` without `verify`, an RSA modulus under 2048 bits or a public exponent that is
- * even or under 65537, an unknown type or curve, or
+ * `key_ops` without `verify`, an RSA modulus under 2048 bits, an RSA exponent that is even or
+ * under 65537, an unknown type or curve, or
  * members that do not form a valid public key. Private members are never read.
  */
 export function prepareKey(jwk: PublicJwk): PreparedKey | { skipped: string } {
@@ -90,12 +93,11 @@ export function prepareKey(jwk: PublicJwk): PreparedKey | { skipped: string } {
   if (kty === 'RSA') {
     const bits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0
     if (bits < MIN_RSA_BITS) return { skipped: `RSA modulus under ${MIN_RSA_BITS} bits` }
-    // An exponent of 1 makes the signature equal the padded digest: anyone could forge one.
-    // Only odd exponents of at least 65537 are trusted (FIPS 186-5 §A.1.1, NIST SP 800-56B).
+    // Exponent 1 makes the padded digest its own signature: anyone could sign. Small and even
+    // exponents are no RSA key anyone should issue (RFC 8017 §3.1 asks for an odd e).
     const exponent = keyObject.asymmetricKeyDetails?.publicExponent ?? 0n
-    if (exponent < 65_537n || exponent % 2n === 0n) {
-      return { skipped: 'RSA public exponent is not an odd number of at least 65537' }
-    }
+    if (exponent < MIN_RSA_EXPONENT) return { skipped: `RSA exponent under ${MIN_RSA_EXPONENT}` }
+    if (exponent % 2n === 0n) return { skipped: 'RSA exponent is even' }
     rsaSignatureBytes = Math.ceil(bits / 8)
   }
   return {

@@ -1,9 +1,10 @@
 import { OAuthError, type OAuthErrorReason } from '@tokenguard/core'
 
 /**
- * A fresh 401 `invalid_token` error for one refusal. Fresh, so an error handler may annotate
- * it (`err.requestId = ...`) without touching another request's error; cheap, since an
- * `OAuthError` captures no stack trace.
+ * A 401 `invalid_token` error for one reason and description: a fresh `OAuthError` every
+ * time, so an error handler may annotate it (a request id) without the next request seeing
+ * it. It captures no stack trace, so a flood of bad tokens pays a small allocation per
+ * refusal, not a stack walk.
  */
 export function refusal(reason: OAuthErrorReason, description: string): OAuthError {
   return OAuthError.invalidToken(reason, description)
