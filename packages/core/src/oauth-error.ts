@@ -1,76 +1,21 @@
-import { formatChallenge, formatScopeParam, type ChallengeParams } from './internal/challenge.js'
+import { formatScopeParam, type ChallengeParams } from './internal/challenge.js'
+import { buildHeaders, DEFAULT_RETRY_AFTER_SEC, describeStepUp } from './oauth-error-headers.js'
 import type { OAuthErrorReason } from './oauth-error-reasons.js'
+import type {
+  AuthorizationServerAnswer,
+  OAuthErrorCode,
+  OAuthErrorInit,
+  OAuthErrorOptions,
+  UserAuthenticationRequirement,
+} from './oauth-error-types.js'
 
 export type { OAuthErrorReason } from './oauth-error-reasons.js'
-
-const DEFAULT_RETRY_AFTER_SEC = 5
-// Challenge parameters the error writes itself, so the header always matches the body.
-const OWN_PARAMS = new Set(['realm', 'error', 'error_description'])
-
-/**
- * OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1,
- * RFC 9470 §3).
- */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'insufficient_user_authentication'
-  | 'temporarily_unavailable'
-  | 'invalid_dpop_proof'
-  | 'use_dpop_nonce'
-
-/**
- * What a resource asks of the user's authentication (RFC 9470 §3), as
- * {@link OAuthError.insufficientUserAuthentication} writes it into the challenge.
- */
-export interface UserAuthenticationRequirement {
-  /** Acceptable `acr` values, in order of preference: the `acr_values` parameter. */
-  readonly acrValues?: readonly string[]
-  /** Allowed age of the authentication, in seconds: the `max_age` parameter. */
-  readonly maxAgeSec?: number
-}
-
-/**
- * What an authorization server answered when a client request failed: the HTTP status and
- * the OAuth `error` and `error_description` of its body (RFC 6749 §5.2), never a token.
- */
-export interface AuthorizationServerAnswer {
-  /** HTTP status of the answer; `undefined` when no answer came (network error, timeout). */
-  readonly status: number | undefined
-  /** The `error` code of the answer, such as `invalid_grant`. */
-  readonly error?: string
-  /** The `error_description` of the answer. */
-  readonly errorDescription?: string
-}
-
-/** Options shared by the {@link OAuthError} factories. */
-export interface OAuthErrorOptions {
-  /** What the authorization server answered, when a client request failed. */
-  upstream?: AuthorizationServerAnswer
-  /** The underlying error, kept for logs (never rendered to the client). */
-  cause?: unknown
-  /** Extra challenge parameters such as `realm`. */
-  challenge?: ChallengeParams
-  /** Auth scheme of the challenge. Default: `'Bearer'`. */
-  scheme?: string
-}
-
-interface OAuthErrorInit {
-  code: OAuthErrorCode | undefined
-  status: 400 | 401 | 403 | 503
-  description: string
-  reason: OAuthErrorReason
-  challenge: ChallengeParams | undefined
-  scheme: string
-  /** Further challenges sent after the main one (another scheme the resource accepts). */
-  alternatives?: readonly { scheme: string; params: ChallengeParams }[]
-  /** Further response headers, such as `DPoP-Nonce`. */
-  extraHeaders?: Readonly<Record<string, string>>
-  retryAfterSec?: number
-  cause?: unknown
-  upstream?: AuthorizationServerAnswer
-}
+export type {
+  AuthorizationServerAnswer,
+  OAuthErrorCode,
+  OAuthErrorOptions,
+  UserAuthenticationRequirement,
+} from './oauth-error-types.js'
 
 /**
  * The one error type of tokenguard. It carries the OAuth error code, the HTTP status (as
@@ -374,37 +319,4 @@ export class OAuthError extends Error {
       ? { error_description: this.description }
       : { error: this.code, error_description: this.description }
   }
-}
-
-// The wording of the examples of RFC 9470 §3.
-function describeStepUp(acr: boolean, maxAge: boolean): string {
-  if (acr && maxAge) {
-    return 'A different authentication level and more recent authentication are required'
-  }
-  if (maxAge) return 'More recent authentication is required'
-  if (acr) return 'A different authentication level is required'
-  return 'The user must authenticate again'
-}
-
-function buildHeaders(init: OAuthErrorInit): Record<string, string> {
-  if (init.status === 503) {
-    return {
-      ...init.extraHeaders,
-      'Retry-After': String(init.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC),
-    }
-  }
-  const params: ChallengeParams = { realm: init.challenge?.realm }
-  // RFC 6750 §3.1: no error information when the request had no credentials.
-  if (init.code !== undefined) {
-    params.error = init.code
-    params.error_description = init.description
-  }
-  for (const [name, value] of Object.entries(init.challenge ?? {})) {
-    if (!OWN_PARAMS.has(name)) params[name] = value
-  }
-  const challenges = [formatChallenge(init.scheme, params)]
-  for (const alternative of init.alternatives ?? []) {
-    challenges.push(formatChallenge(alternative.scheme, alternative.params))
-  }
-  return { ...init.extraHeaders, 'WWW-Authenticate': challenges.join(', ') }
 }

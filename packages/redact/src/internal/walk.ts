@@ -1,6 +1,7 @@
 import { types } from 'node:util'
 import { censorValue, type Mask } from './censor.js'
 import { PLAIN, SECRET, type KeyClassifier } from './key-kinds.js'
+import { censorRawHeaders, isRawHeaders } from './raw-headers.js'
 import { defineHidden, setOwn } from './own-properties.js'
 import { stepPath, type PathMatch, type PathNode } from './paths.js'
 import { summariseHttp } from './http-summary.js'
@@ -58,19 +59,16 @@ export function compileWalker(config: WalkConfig): Walker {
 
   // Node's rawHeaders: name, value, name, value... A sensitive name censors the value after it.
   function walkRawHeaders(value: readonly string[]): unknown {
-    let copy: string[] | undefined
-    for (let index = 0; index + 1 < value.length; index += 2) {
-      const kind = classify(value[index] as string)
-      if (kind === PLAIN) continue
-      nodes++
-      const censored = censorValue(kind, value[index + 1], mask, maxKeys)
-      if (censored !== value[index + 1]) {
-        copy ??= [...value]
-        copy[index + 1] = censored as string
-      }
-    }
-    const scanned = (copy ?? value).map((item) => scrubString(item))
-    return scanned.every((item, index) => item === value[index]) ? value : scanned
+    return censorRawHeaders(
+      value,
+      (name, item) => {
+        const kind = classify(name)
+        if (kind === PLAIN) return item
+        nodes++
+        return censorValue(kind, item, mask, maxKeys) as string
+      },
+      scrubString,
+    )
   }
 
   function scrubString(text: string): string {
@@ -341,19 +339,6 @@ function isTokenChar(code: number): boolean {
     code === 0x3d || // =
     code === 0x25 // %
   )
-}
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/
-
-/** An even-length array of strings whose even items are header names: `req.rawHeaders`. */
-function isRawHeaders(value: readonly unknown[]): value is readonly string[] {
-  if (value.length < 2 || value.length % 2 !== 0 || value.length > 512) return false
-  for (let index = 0; index < value.length; index++) {
-    const item = value[index]
-    if (typeof item !== 'string') return false
-    if (index % 2 === 0 && !HEADER_NAME.test(item)) return false
-  }
-  return true
 }
 
 function isTokensKey(key: string): boolean {
