@@ -1,5 +1,6 @@
 import { formatChallenge, formatScopeParam, type ChallengeParams } from './internal/challenge.js'
 import type { OAuthErrorReason } from './oauth-error-reasons.js'
+import type { ReceivedClaims } from './refusal-report.js'
 
 export type { OAuthErrorReason } from './oauth-error-reasons.js'
 
@@ -54,6 +55,11 @@ export interface OAuthErrorOptions {
   challenge?: ChallengeParams
   /** Auth scheme of the challenge. Default: `'Bearer'`. */
   scheme?: string
+  /**
+   * The `iss` and `aud` the refused token claimed, for the operator's `onRefusal` report
+   * (never rendered to the client).
+   */
+  received?: ReceivedClaims
 }
 
 interface OAuthErrorInit {
@@ -70,6 +76,7 @@ interface OAuthErrorInit {
   retryAfterSec?: number
   cause?: unknown
   upstream?: AuthorizationServerAnswer
+  received?: ReceivedClaims
 }
 
 /**
@@ -303,6 +310,7 @@ export class OAuthError extends Error {
     if (options.retryAfterSec !== undefined) init.retryAfterSec = options.retryAfterSec
     if (options.cause !== undefined) init.cause = options.cause
     if (options.upstream !== undefined) init.upstream = options.upstream
+    if (options.received !== undefined) init.received = options.received
     return new OAuthError(init)
   }
 
@@ -337,6 +345,14 @@ export class OAuthError extends Error {
     return new OAuthError({ ...this.#init, alternatives })
   }
 
+  /**
+   * A copy of this error that knows what the refused token claimed (`iss`, `aud`), for the
+   * operator's `onRefusal` report; the client's answer is the same.
+   */
+  withReceived(received: ReceivedClaims): OAuthError {
+    return new OAuthError({ ...this.#init, received })
+  }
+
   /** A copy of this error that also sends `headers` (e.g. `DPoP-Nonce`, RFC 9449 §8). */
   withHeaders(headers: Readonly<Record<string, string>>): OAuthError {
     return new OAuthError({
@@ -353,6 +369,15 @@ export class OAuthError extends Error {
   get headers(): Readonly<Record<string, string>> {
     this.#headers ??= Object.freeze(buildHeaders(this.#init))
     return this.#headers
+  }
+
+  /**
+   * The `iss` and `aud` the refused token claimed, when the verifier knew them (an
+   * introspection response): read by the `onRefusal` report. A getter, so serialising the
+   * error does not print them.
+   */
+  get received(): ReceivedClaims | undefined {
+    return this.#init.received
   }
 
   /** The auth scheme of the main challenge. */
