@@ -154,7 +154,7 @@ describe('an introspection-only API in front of oidc-provider', () => {
       .introspect(jwt)
       .catch((error: unknown) => error)
     expect(String((refusal as OAuthError).cause)).toContain(
-      'answered HTTP 400 unsupported_token_type',
+      'answered HTTP 400 unsupported_token_type at',
     )
   })
 

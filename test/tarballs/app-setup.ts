@@ -24,12 +24,15 @@ export function thirdPartyDependencies(): ThirdPartyDependency[] {
   }
   while (queue.length > 0) {
     const { from, name } = queue.shift() as { from: string; name: string }
-    if (found.has(name)) continue
     const installed = resolveFrom(from, name)
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
       version: string
       dependencies?: Record<string, string>
     }
+    const seen = found.get(name)
+    // One copy per name at the top of the app: the newest, which every caret range asks for
+    // (pnpm may hold 6.2.17 for us and 6.2.19 for openid-client).
+    if (seen !== undefined && compareVersions(seen.version, manifest.version) >= 0) continue
     found.set(name, { name, dir: installed, version: manifest.version })
     // pnpm puts a package's own dependencies beside it, in the node_modules that holds it.
     const holder = name.startsWith('@') ? dirname(dirname(installed)) : dirname(installed)
@@ -38,6 +41,15 @@ export function thirdPartyDependencies(): ThirdPartyDependency[] {
     }
   }
   return [...found.values()]
+}
+
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((version) => version.split(/[.-]/).map((part) => Number(part) || 0))
+  for (let index = 0; index < 3; index++) {
+    const difference = (x?.[index] ?? 0) - (y?.[index] ?? 0)
+    if (difference !== 0) return difference
+  }
+  return 0
 }
 
 function resolveFrom(from: string, name: string): string {

@@ -32,3 +32,9 @@ export type {
   ProtectedResourceMetadataOptions,
 } from './protected-resource-metadata.js'
 export type { MemoryStoreOptions, Store } from './store.js'
+export type {
+  ReceivedClaims,
+  RefusalListener,
+  RefusalReport,
+  TrustedIssuer,
+} from './refusal-report.js'

@@ -1,5 +1,6 @@
 import type { ChallengeParams } from './internal/challenge.js'
 import type { OAuthErrorReason } from './oauth-error-reasons.js'
+import type { ReceivedClaims } from './refusal-report.js'
 
 /**
  * OAuth error codes a resource server answers with (RFC 6750 §3.1, RFC 6749 §4.1.2.1,
@@ -48,6 +49,11 @@ export interface OAuthErrorOptions {
   challenge?: ChallengeParams
   /** Auth scheme of the challenge. Default: `'Bearer'`. */
   scheme?: string
+  /**
+   * The `iss` and `aud` the refused token claimed, for the operator's `onRefusal` report
+   * (never rendered to the client).
+   */
+  received?: ReceivedClaims
 }
 
 /** @internal Everything an {@link OAuthError} is built from. */
@@ -65,4 +71,5 @@ export interface OAuthErrorInit {
   retryAfterSec?: number
   cause?: unknown
   upstream?: AuthorizationServerAnswer
+  received?: ReceivedClaims
 }

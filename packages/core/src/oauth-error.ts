@@ -1,6 +1,7 @@
 import { formatScopeParam, type ChallengeParams } from './internal/challenge.js'
 import { buildHeaders, DEFAULT_RETRY_AFTER_SEC, describeStepUp } from './oauth-error-headers.js'
 import type { OAuthErrorReason } from './oauth-error-reasons.js'
+import type { ReceivedClaims } from './refusal-report.js'
 import type {
   AuthorizationServerAnswer,
   OAuthErrorCode,
@@ -248,6 +249,7 @@ export class OAuthError extends Error {
     if (options.retryAfterSec !== undefined) init.retryAfterSec = options.retryAfterSec
     if (options.cause !== undefined) init.cause = options.cause
     if (options.upstream !== undefined) init.upstream = options.upstream
+    if (options.received !== undefined) init.received = options.received
     return new OAuthError(init)
   }
 
@@ -282,6 +284,14 @@ export class OAuthError extends Error {
     return new OAuthError({ ...this.#init, alternatives })
   }
 
+  /**
+   * A copy of this error that knows what the refused token claimed (`iss`, `aud`), for the
+   * operator's `onRefusal` report; the client's answer is the same.
+   */
+  withReceived(received: ReceivedClaims): OAuthError {
+    return new OAuthError({ ...this.#init, received })
+  }
+
   /** A copy of this error that also sends `headers` (e.g. `DPoP-Nonce`, RFC 9449 §8). */
   withHeaders(headers: Readonly<Record<string, string>>): OAuthError {
     return new OAuthError({
@@ -298,6 +308,15 @@ export class OAuthError extends Error {
   get headers(): Readonly<Record<string, string>> {
     this.#headers ??= Object.freeze(buildHeaders(this.#init))
     return this.#headers
+  }
+
+  /**
+   * The `iss` and `aud` the refused token claimed, when the verifier knew them (an
+   * introspection response): read by the `onRefusal` report. A getter, so serialising the
+   * error does not print them.
+   */
+  get received(): ReceivedClaims | undefined {
+    return this.#init.received
   }
 
   /** The auth scheme of the main challenge. */

@@ -58,5 +58,6 @@ export function introspectionBearer(options: IntrospectionBearerOptions): Middle
     'introspectionBearerMiddleware',
     (token) => introspector.introspect(token),
     bearer,
+    { trusted: introspector.trusted },
   )
 }

@@ -5,7 +5,7 @@ import {
   createBearerMiddleware,
 } from '@tokenguard/core/internal'
 import type { JwtVerifier } from '@tokenguard/jwt-verify'
-import { isJwtShaped } from '@tokenguard/jwt-verify/internal'
+import { isJwtShaped, peekJwt } from '@tokenguard/jwt-verify/internal'
 import type { Introspector } from './introspector.js'
 
 /** Options of {@link hybridBearer}. */
@@ -34,9 +34,11 @@ export function hybridBearer(options: HybridBearerOptions): Middleware {
   if (typeof introspection?.introspect !== 'function') {
     throw new TypeError(`${PACKAGE}: introspection must be an introspector (createIntrospector())`)
   }
+  const trusted = [...(jwt.trusted ?? []), ...(introspection.trusted ?? [])]
   return createBearerMiddleware(
     'hybridBearerMiddleware',
     (token) => (isJwtShaped(token) ? jwt.check(token) : introspection.introspect(token)),
     middlewareOptions,
+    { trusted, peek: (token) => (isJwtShaped(token) ? peekJwt(token) : undefined) },
   )
 }

@@ -1,4 +1,9 @@
-import { createAuthContext, OAuthError, type AuthContext } from '@tokenguard/core'
+import {
+  createAuthContext,
+  OAuthError,
+  type AuthContext,
+  type TrustedIssuer,
+} from '@tokenguard/core'
 import {
   createListeners,
   discoverMetadata,
@@ -35,6 +40,8 @@ export interface Introspector {
    * cannot be used.
    */
   introspect(token: string): Promise<AuthContext>
+  /** The issuer this introspector trusts, with the audiences it accepts. */
+  readonly trusted: readonly TrustedIssuer[]
   /** Listens to an event; returns a function that stops listening. */
   on<E extends keyof IntrospectorEvents>(
     event: E,
@@ -111,9 +118,9 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       // RFC 7662 §2.3: a 400 is an error of the request; when it is about the token, the
       // endpoint will not vouch for this token, which is what `active: false` says too.
       const error = tokenErrorOf(answer.body)
-      if (error === undefined) throw new UpstreamError(`${url} answered HTTP 400`, 'status', 400)
+      if (error === undefined) throw new UpstreamError(`answered HTTP 400 at ${url}`, 'status', 400)
       events.emit('upstream', { active: false, durationMs: now - started })
-      const cause = new UpstreamError(`${url} answered HTTP 400 ${error}`, 'status', 400)
+      const cause = new UpstreamError(`answered HTTP 400 ${error} at ${url}`, 'status', 400)
       return { entry: inactive, cause }
     }
     const response = parseIntrospectionResponse(answer.body)
@@ -186,7 +193,13 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
         ...(cause === undefined ? {} : { cause }),
       })
     }
-    checkIntrospectedClaims(entry.claims, config.rules, config.now())
+    try {
+      checkIntrospectedClaims(entry.claims, config.rules, config.now())
+    } catch (error) {
+      // The operator's report says what the response claimed; the client's answer is the same.
+      const { iss, aud } = entry.claims
+      throw error instanceof OAuthError ? error.withReceived({ iss, aud }) : error
+    }
     const issuer = typeof entry.claims.iss === 'string' ? entry.claims.iss : options.issuer
     return createAuthContext(
       { claims: { ...entry.claims }, issuer, source: 'introspection' },
@@ -194,5 +207,6 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     )
   }
 
-  return { introspect, on: events.on }
+  const trusted = [{ issuer: options.issuer, audiences: [...config.rules.claims.audiences] }]
+  return { introspect, trusted, on: events.on }
 }

@@ -124,7 +124,9 @@ describe('introspectionBearer and the answers of the introspection endpoint', ()
     const first = await introspector.introspect('eyJ.eyJ.sig').catch((error: unknown) => error)
     expect(first).toBeInstanceOf(OAuthError)
     expect(first).toMatchObject({ status: 401, code: 'invalid_token', reason: 'token_inactive' })
-    expect(String((first as OAuthError).cause)).toMatch(/answered HTTP 400 unsupported_token_type/)
+    expect(String((first as OAuthError).cause)).toMatch(
+      /answered HTTP 400 unsupported_token_type at http/,
+    )
     const again = await introspector.introspect('eyJ.eyJ.sig').catch((error: unknown) => error)
     expect(again).toMatchObject({ status: 401, reason: 'token_inactive' })
     // The endpoint (and discovery, once) was asked; the repeated token came from the cache.

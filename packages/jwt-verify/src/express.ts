@@ -5,6 +5,7 @@ import {
   createBearerMiddleware,
   splitBearerOptions,
 } from '@tokenguard/core/internal'
+import { peekJwt } from './internal/peek-jwt.js'
 import { VERIFIER_OPTION_NAMES, type JwtVerifierOptions } from './options.js'
 import { createJwtVerifier, type JwtVerifier } from './verifier.js'
 
@@ -44,5 +45,8 @@ export function jwtBearer(options: JwtBearerOptions): Middleware {
     )
   }
   const verifier = shared ?? createJwtVerifier(verifierOptions)
-  return createBearerMiddleware('jwtBearerMiddleware', verifier.check, bearer)
+  return createBearerMiddleware('jwtBearerMiddleware', verifier.check, bearer, {
+    trusted: verifier.trusted,
+    peek: peekJwt,
+  })
 }

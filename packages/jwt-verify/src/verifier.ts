@@ -1,4 +1,4 @@
-import { createAuthContext, type AuthContext } from '@tokenguard/core'
+import { createAuthContext, type AuthContext, type TrustedIssuer } from '@tokenguard/core'
 import { nonNegativeNumber, positiveInteger } from '@tokenguard/core/internal'
 import { LRUCache } from 'lru-cache'
 import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
@@ -29,6 +29,8 @@ export interface JwtVerifier {
   hydrate(): Promise<void>
   /** The JWKS cache of each issuer, for events and metrics. */
   readonly jwks: ReadonlyMap<string, JwksCache>
+  /** The issuers this verifier trusts, each with the audiences it accepts. */
+  readonly trusted: readonly TrustedIssuer[]
 }
 
 // What a verified signature leaves behind: everything but the signature is checked again
@@ -165,6 +167,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       await Promise.all([...jwks.values()].map((cache) => cache.hydrate()))
     },
     jwks,
+    trusted: [...issuers.values()].map((rules) => ({
+      issuer: rules.issuer,
+      audiences: [...rules.claims.audiences],
+    })),
   }
   return verifier
 }

@@ -7,9 +7,11 @@ import {
 } from '../extract-token.js'
 import type { Middleware } from '../middleware.js'
 import { OAuthError } from '../oauth-error.js'
+import type { RefusalListener } from '../refusal-report.js'
 import type { TokenBinding } from '../token-binding.js'
 import { optionNames } from './check-options.js'
 import { checkConfirmation } from './confirmation.js'
+import { createRefusalReporter, type RefusalContext } from './refusal-reporter.js'
 
 /** Checks a token: an {@link AuthContext} at once or later, or an {@link OAuthError} thrown. */
 export type TokenCheck = (token: string) => AuthContext | Promise<AuthContext>
@@ -42,6 +44,16 @@ export interface BearerMiddlewareOptions extends Omit<TokenExtractionOptions, 's
    * checks the certificate binding itself. Default: `false`.
    */
   acceptUnverifiedCnf?: boolean
+  /**
+   * Told about every refusal, for the operator (a log line, a metric): the reason, the
+   * expected and received `iss` and `aud`, the JWT's `kid` and `alg`, a note on a
+   * trailing-slash-only issuer mismatch, and the upstream cause of a 503; never the token.
+   * The client's answer does not change. A listener that throws is ignored.
+   *
+   * @example
+   * jwtBearer({ issuer, audience, onRefusal: (report) => logger.warn(report, 'token refused') })
+   */
+  onRefusal?: RefusalListener
 }
 
 /** The option names of {@link BearerMiddlewareOptions}, for typo detection. */
@@ -55,6 +67,7 @@ export const BEARER_MIDDLEWARE_OPTION_NAMES: readonly string[] =
     'maxTokenBytes',
     'dpop',
     'acceptUnverifiedCnf',
+    'onRefusal',
   ])
 
 /** Options of a token verifier that the request half reads too. */
@@ -99,6 +112,7 @@ export function createBearerMiddleware(
   name: string,
   check: TokenCheck,
   options: BearerMiddlewareOptions = {},
+  context: RefusalContext = { trusted: [] },
 ): Middleware {
   const {
     credentialsRequired = true,
@@ -106,11 +120,16 @@ export function createBearerMiddleware(
     setUser = false,
     dpop,
     acceptUnverifiedCnf = false,
+    onRefusal,
     ...rest
   } = options
   if (typeof acceptUnverifiedCnf !== 'boolean') {
     throw new TypeError('@tokenguard/core: acceptUnverifiedCnf must be true or false')
   }
+  if (onRefusal !== undefined && typeof onRefusal !== 'function') {
+    throw new TypeError('@tokenguard/core: onRefusal must be a function (report) => void')
+  }
+  const report = onRefusal === undefined ? undefined : createRefusalReporter(onRefusal, context)
   const cnfMembers = dpop?.cnfMembers ?? []
   // The binding is checked before anything else is done with the token's context.
   const confirm = acceptUnverifiedCnf
@@ -124,7 +143,7 @@ export function createBearerMiddleware(
   const challenge = realm === undefined ? {} : { realm }
   // Every refusal is a fresh error: dressing it (realm, DPoP challenges) makes a fresh copy
   // for this request alone, so what one request's error handler writes stays with it.
-  const fail = (error: unknown, scheme?: AccessTokenScheme): unknown => {
+  const fail = (error: unknown, scheme?: AccessTokenScheme, token?: string): unknown => {
     if (!(error instanceof OAuthError)) {
       // Express reads next(undefined) as success: whatever a check throws must be an Error.
       if (error instanceof Error) return error
@@ -132,6 +151,7 @@ export function createBearerMiddleware(
       return new TypeError(message, { cause: error })
     }
     const dressed = error.withChallenge(challenge)
+    report?.(dressed, token)
     return dpop === undefined ? dressed : dpop.decorate(dressed, scheme)
   }
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
@@ -146,6 +166,7 @@ export function createBearerMiddleware(
     let failed = false
     let failure: unknown = undefined
     let scheme: AccessTokenScheme | undefined
+    let token: string | undefined
     try {
       const found = extractBearerToken(req, extraction)
       if (found === undefined) {
@@ -153,6 +174,7 @@ export function createBearerMiddleware(
         if (failed) failure = fail(OAuthError.missingCredentials())
       } else {
         scheme = found.scheme
+        token = found.token
         const checked = check(found.token)
         const used = found.scheme
         const bind = (auth: AuthContext) =>
@@ -161,7 +183,7 @@ export function createBearerMiddleware(
       }
     } catch (error) {
       failed = true
-      failure = fail(error, scheme)
+      failure = fail(error, scheme, token)
     }
     if (failed) {
       next(failure)
@@ -173,7 +195,7 @@ export function createBearerMiddleware(
           accept(req, auth)
           next()
         },
-        (error: unknown) => next(fail(error, scheme)),
+        (error: unknown) => next(fail(error, scheme, token)),
       )
       return
     }

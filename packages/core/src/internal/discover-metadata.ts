@@ -30,7 +30,7 @@ export async function discoverMetadata(
     timeoutMs: options.timeoutMs ?? 5_000,
     maxBytes: options.maxResponseBytes ?? 131_072,
   }
-  let lastError: unknown
+  const failures: UpstreamError[] = []
   for (const url of metadataUrls(issuer)) {
     try {
       const metadata = await fetchJson(fetchImpl, url, request)
@@ -42,12 +42,20 @@ export async function discoverMetadata(
       }
       return metadata as Record<string, unknown>
     } catch (error) {
-      lastError = error
       // A document that answered but is wrong is final; only a missing one tries the next path.
-      if (error instanceof UpstreamError && error.kind === 'invalid') throw error
+      if (!(error instanceof UpstreamError) || error.kind === 'invalid') throw error
+      failures.push(error)
     }
   }
-  throw lastError instanceof Error ? lastError : new UpstreamError('discovery failed', 'network')
+  // Say what each path answered: "answered HTTP 404 at https://.../openid-configuration; ...".
+  const last = failures.at(-1)
+  const cause = last?.cause instanceof Error ? last.cause : undefined
+  throw new UpstreamError(
+    `no metadata for the issuer: ${failures.map((failure) => failure.message).join('; ')}`,
+    last?.kind ?? 'network',
+    last?.status,
+    cause,
+  )
 }
 
 /**

@@ -112,7 +112,7 @@ export async function fetchJsonAnswer(
   try {
     const { status } = response
     if (!accepted.includes(status)) {
-      throw new UpstreamError(`${url} answered HTTP ${status}`, 'status', status)
+      throw new UpstreamError(`answered HTTP ${status} at ${url}`, 'status', status)
     }
     const declared = Number(response.headers.get('content-length') ?? Number.NaN)
     if (declared > maxBytes) {

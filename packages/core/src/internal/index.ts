@@ -24,6 +24,7 @@ export {
   positiveInteger,
   positiveNumber,
 } from './number-options.js'
+export { createRefusalReporter } from './refusal-reporter.js'
 export { sha256Base64url } from './sha256.js'
 export { checkTokenClaims } from './token-claims.js'
 export { discoveredUrlProblem, insecureUrlProblem } from './url-policy.js'
@@ -34,4 +35,5 @@ export type { ChallengeParams } from './challenge.js'
 export type { DiscoveryOptions } from './discover-metadata.js'
 export type { FetchLike, JsonAnswer, JsonRequest, UpstreamErrorKind } from './fetch-json.js'
 export type { Listeners } from './listeners.js'
+export type { PeekedToken, RefusalContext } from './refusal-reporter.js'
 export type { TokenClaimRules } from './token-claims.js'

@@ -8,6 +8,7 @@
 export { discoverJwksUri } from './discovery.js'
 export { isJwtShaped } from './jwt-shape.js'
 export { isCanonicalBase64url, parseJwt } from './parse-jwt.js'
+export { peekJwt } from './peek-jwt.js'
 export { prepareKey } from './prepared-key.js'
 export { verifyAsymmetric, verifyHmac } from './verify-signature.js'
 
