@@ -114,6 +114,16 @@ describe.each(jwtFactories)('%s start-up checks', (_name, build) => {
       `TypeError: ${JWT}: profile must be 'lenient' or 'rfc9068'`,
     ],
     [
+      'an issuer with a query',
+      { issuer: `${ISSUER}/?tenant=a`, audience: AUDIENCE },
+      `TypeError: ${JWT}: issuer "${ISSUER}/?tenant=a" must not have a query or a fragment (OpenID Connect Discovery §2, RFC 8414 §2): give the exact "iss" of your tokens, such as ${ISSUER}/tenant-a`,
+    ],
+    [
+      'an issuer with a fragment, in an issuers entry',
+      { audience: AUDIENCE, issuers: [{ issuer: `${ISSUER}#main`, jwksUri: `${ISSUER}/jwks` }] },
+      `TypeError: ${JWT}: issuer "${ISSUER}#main" must not have a query or a fragment (OpenID Connect Discovery §2, RFC 8414 §2): give the exact "iss" of your tokens, such as ${ISSUER}/tenant-a`,
+    ],
+    [
       'a negative clock tolerance',
       { issuer: ISSUER, audience: AUDIENCE, clockToleranceSec: -1 },
       `RangeError: ${JWT}: clockToleranceSec must be a non-negative number`,
@@ -189,6 +199,11 @@ describe.each(introspectionFactories)('%s start-up checks', (_name, build) => {
         introspectionEndpoint: 'http://login.example.com/introspect',
       },
       `TypeError: ${INTROSPECT}: introspectionEndpoint "http://login.example.com/introspect" must use https (http is allowed only for localhost, or with allowInsecureHttp: true)`,
+    ],
+    [
+      'an issuer with a query',
+      { issuer: `${ISSUER}?x=1`, audience: AUDIENCE, clientAuth },
+      `TypeError: ${INTROSPECT}: issuer "${ISSUER}?x=1" must not have a query or a fragment (OpenID Connect Discovery §2, RFC 8414 §2): give the exact "iss" of your tokens, such as ${ISSUER}/tenant-a`,
     ],
     [
       'a typo in an option name',

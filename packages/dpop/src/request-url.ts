@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { insecureUrlProblem } from '@tokenguard/core/internal'
 
 /** How the public URL of a request is known, for the DPoP `htu` check (RFC 9449 §4.3). */
 export interface RequestUrlOptions {
@@ -40,6 +41,13 @@ export function createRequestUrl(
       )
     }
     if (origin === 'null') throw new TypeError(`${PACKAGE}: publicOrigin must be an http(s) origin`)
+    // A proof names the URL the client called (htu): plain http there means tokens and
+    // proofs in clear text, which DPoP does not make safe (RFC 9449 §11.1).
+    if (insecureUrlProblem(origin, false) !== undefined) {
+      throw new TypeError(
+        `${PACKAGE}: publicOrigin "${publicOrigin}" must use https: DPoP proofs name the URL clients call (htu); http is allowed only for localhost`,
+      )
+    }
     return (req) => join(origin, pathOf(req))
   }
   if (!trustProxy) {

@@ -318,6 +318,11 @@ describe('dpop() configuration', () => {
       /not an asymmetric algorithm/,
     ],
     [
+      'a publicOrigin on plain http outside loopback',
+      { publicOrigin: 'http://api.example.com' },
+      /publicOrigin "http:\/\/api.example.com" must use https: DPoP proofs name the URL clients call \(htu\); http is allowed only for localhost/,
+    ],
+    [
       'a short nonce secret',
       { publicOrigin: ORIGIN, nonce: { secret: 'short' } },
       /at least 16 bytes/,

@@ -27,7 +27,7 @@ export {
 export { createRefusalReporter } from './refusal-reporter.js'
 export { sha256Base64url } from './sha256.js'
 export { checkTokenClaims } from './token-claims.js'
-export { discoveredUrlProblem, insecureUrlProblem } from './url-policy.js'
+export { discoveredUrlProblem, insecureUrlProblem, issuerProblem } from './url-policy.js'
 
 export type { AsymmetricAlgorithm, SymmetricAlgorithm } from './algorithms.js'
 export type { BearerMiddlewareOptions, TokenCheck } from './bearer-middleware.js'

@@ -49,3 +49,17 @@ function isLoopbackHttp(url: string): boolean {
     return false
   }
 }
+
+/**
+ * Why `issuer` cannot be an issuer identifier, or `undefined` when it can: OpenID Connect
+ * Discovery §2 and RFC 8414 §2 forbid a query and a fragment, so an issuer with `?` or `#`
+ * is a configuration mistake (a copied authorize URL, a tenant parameter) that no token's
+ * `iss` should match.
+ */
+export function issuerProblem(issuer: string): string | undefined {
+  if (!/[?#]/.test(issuer)) return undefined
+  return (
+    'must not have a query or a fragment (OpenID Connect Discovery §2, RFC 8414 §2): ' +
+    'give the exact "iss" of your tokens, such as https://login.example.com/tenant-a'
+  )
+}

@@ -2,6 +2,7 @@ import { createMemoryStore, type FetchLike, type Store } from '@tokenguard/core'
 import {
   checkOptionNames,
   insecureUrlProblem,
+  issuerProblem,
   MAX_TIMER_MS,
   nonNegativeNumber,
   positiveInteger,
@@ -43,6 +44,10 @@ export function resolveOptions(options: IntrospectorOptions): ResolvedOptions {
     throw new TypeError(
       `${PACKAGE}: issuer is required (the authorization server's issuer identifier)`,
     )
+  }
+  const malformed = issuerProblem(options.issuer)
+  if (malformed !== undefined) {
+    throw new TypeError(`${PACKAGE}: issuer "${options.issuer}" ${malformed}`)
   }
   const audiences =
     typeof options.audience === 'string' ? [options.audience] : (options.audience ?? [])

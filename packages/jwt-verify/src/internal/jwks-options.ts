@@ -2,6 +2,7 @@ import type { FetchLike } from '@tokenguard/core'
 import {
   checkOptionNames,
   insecureUrlProblem,
+  issuerProblem,
   MAX_TIMER_MS,
   nonNegativeNumber,
   optionNames,
@@ -52,6 +53,10 @@ export function resolveOptions(options: JwksCacheOptions): ResolvedJwksOptions {
   checkOptionNames(PACKAGE, options, JWKS_OPTION_NAMES)
   if (options.jwksUri === undefined && options.issuer === undefined) {
     throw new TypeError(`${PACKAGE}: give jwksUri, or issuer to discover it`)
+  }
+  const malformed = options.issuer === undefined ? undefined : issuerProblem(options.issuer)
+  if (malformed !== undefined) {
+    throw new TypeError(`${PACKAGE}: issuer "${options.issuer}" ${malformed}`)
   }
   const allowInsecureHttp = options.allowInsecureHttp ?? false
   for (const name of ['jwksUri', 'issuer'] as const) {

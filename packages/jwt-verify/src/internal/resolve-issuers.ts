@@ -3,6 +3,7 @@ import {
   ASYMMETRIC_ALGORITHMS,
   checkOptionNames,
   insecureUrlProblem,
+  issuerProblem,
   positiveNumber,
   SYMMETRIC_ALGORITHMS,
   type TokenClaimRules,
@@ -84,6 +85,10 @@ function resolveIssuer(
   const allowInsecureHttp = options.allowInsecureHttp ?? false
   if (typeof config.issuer !== 'string' || config.issuer === '') {
     throw new TypeError(`${PACKAGE}: every issuer needs an issuer string`)
+  }
+  const malformed = issuerProblem(config.issuer)
+  if (malformed !== undefined) {
+    throw new TypeError(`${PACKAGE}: issuer "${config.issuer}" ${malformed}`)
   }
   const audiences = toList(config.audience)
   if (audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) {
