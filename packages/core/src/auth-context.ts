@@ -112,15 +112,27 @@ class FrozenAuthContext implements AuthContext {
  * and empty entries are dropped; anything that is not a string is ignored.
  */
 export function parseScopes(claims: Readonly<Record<string, unknown>>): readonly string[] {
-  const scopes = new Set<string>()
-  for (const source of [ownValue(claims, 'scope'), ownValue(claims, 'scp')]) {
-    const values = typeof source === 'string' ? source.split(' ') : source
-    if (!Array.isArray(values)) continue
-    for (const value of values) {
-      if (typeof value === 'string' && value.length > 0) scopes.add(value)
-    }
+  const scopes: string[] = []
+  addScopes(scopes, ownValue(claims, 'scope'))
+  addScopes(scopes, ownValue(claims, 'scp'))
+  return Object.freeze(scopes)
+}
+
+// A handful of scopes is deduplicated by a scan; past this many, through a Set, so a token
+// with thousands of scopes still costs linear time.
+const SCAN_DEDUPLICATION_LIMIT = 16
+
+function addScopes(scopes: string[], source: unknown): void {
+  const values = typeof source === 'string' ? source.split(' ') : source
+  if (!Array.isArray(values)) return
+  let seen: Set<string> | undefined
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length === 0) continue
+    if (seen === undefined && scopes.length >= SCAN_DEDUPLICATION_LIMIT) seen = new Set(scopes)
+    if (seen === undefined ? scopes.includes(value) : seen.has(value)) continue
+    scopes.push(value)
+    seen?.add(value)
   }
-  return Object.freeze([...scopes])
 }
 
 function parseAudience(claims: Readonly<Record<string, unknown>>): string[] {

@@ -5,12 +5,18 @@ const PACKAGE = '@tokenguard/core'
 
 /**
  * Where tokenguard keeps state that several API instances may share (introspection
- * results, DPoP replay records). Every method is async so a network store fits; every
+ * results, DPoP replay records). Every method but the optional `getNow` is async, so a network store fits; every
  * entry has a time to live.
  */
 export interface Store<V> {
   /** The value stored under `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<V | undefined>
+  /**
+   * The value under `key` at once, for a store that holds its entries in this process:
+   * a cache hit then costs no promise. `undefined` means absent or expired, and the caller
+   * may still ask {@link Store.get}. Optional: a network store (Redis) leaves it out.
+   */
+  getNow?(key: string): V | undefined
   /**
    * Stores `value` under `key` for `ttlMs` milliseconds. A `ttlMs` that is not a positive,
    * finite number stores nothing and removes any older value under `key`.
@@ -90,6 +96,7 @@ export function createMemoryStore<V extends NonNullable<unknown>>(
   })
   return {
     get: (key) => Promise.resolve(cache.get(key)),
+    getNow: (key) => cache.get(key),
     set: (key, value, ttlMs) => {
       // An entry that is already expired replaces nothing: any older value goes too.
       if (ttlMs > 0 && Number.isFinite(ttlMs)) cache.set(key, value, { ttl: Math.ceil(ttlMs) })

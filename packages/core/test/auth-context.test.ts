@@ -150,6 +150,17 @@ describe('parseScopes', () => {
     expect(parseScopes({ scope: 'a b', scp: ['b', 'c'] })).toEqual(['a', 'b', 'c'])
   })
 
+  it('drops duplicates in the first-seen order, in short lists and in long ones', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `s${i}`)
+    const scope = [...names, ...names.slice(0, 20).reverse(), 's3', ''].join(' ')
+    const scp = [...names.slice(10, 30), 'extra', 'extra']
+    expect(parseScopes({ scope, scp })).toEqual([...names, 'extra'])
+    expect(parseScopes({ scope: 'b a b a c' })).toEqual(['b', 'a', 'c'])
+    expect(parseScopes({ scope: Array.from({ length: 20_000 }, () => 'same').join(' ') })).toEqual([
+      'same',
+    ])
+  })
+
   it('ignores a scope that is not a string and scp entries that are not strings', () => {
     expect(parseScopes({ scope: 42, scp: { a: 'b' } })).toEqual([])
     expect(parseScopes({ scp: ['b', 1, null, { c: 1 }, ['d'], ''] })).toEqual(['b'])

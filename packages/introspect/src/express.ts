@@ -54,10 +54,7 @@ export function introspectionBearer(options: IntrospectionBearerOptions): Middle
     // Without `introspector`, what is left is the introspector's options (the union's other arm).
     introspector = createIntrospector(rest as IntrospectorOptions)
   }
-  return createBearerMiddleware(
-    'introspectionBearerMiddleware',
-    (token) => introspector.introspect(token),
-    bearer,
-    { trusted: introspector.trusted },
-  )
+  return createBearerMiddleware('introspectionBearerMiddleware', introspector.check, bearer, {
+    trusted: introspector.trusted,
+  })
 }

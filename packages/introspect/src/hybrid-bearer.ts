@@ -31,13 +31,13 @@ export function hybridBearer(options: HybridBearerOptions): Middleware {
   if (typeof jwt?.check !== 'function') {
     throw new TypeError(`${PACKAGE}: jwt must be a JWT verifier (createJwtVerifier())`)
   }
-  if (typeof introspection?.introspect !== 'function') {
+  if (typeof introspection?.check !== 'function') {
     throw new TypeError(`${PACKAGE}: introspection must be an introspector (createIntrospector())`)
   }
   const trusted = [...(jwt.trusted ?? []), ...(introspection.trusted ?? [])]
   return createBearerMiddleware(
     'hybridBearerMiddleware',
-    (token) => (isJwtShaped(token) ? jwt.check(token) : introspection.introspect(token)),
+    (token) => (isJwtShaped(token) ? jwt.check(token) : introspection.check(token)),
     middlewareOptions,
     { trusted, peek: (token) => (isJwtShaped(token) ? peekJwt(token) : undefined) },
   )

@@ -40,6 +40,14 @@ export interface Introspector {
    * cannot be used.
    */
   introspect(token: string): Promise<AuthContext>
+  /**
+   * The same check, answered without a promise when the result is in a store that answers
+   * at once (the default in-memory one): the {@link AuthContext}, or a promise of it while
+   * the endpoint or an async store (Redis) is asked. Throws (or rejects with) the same
+   * {@link OAuthError} as `introspect`. `introspectionBearer` calls this, so a cache hit
+   * costs no microtask.
+   */
+  readonly check: (token: string) => AuthContext | Promise<AuthContext>
   /** The issuer this introspector trusts, with the audiences it accepts. */
   readonly trusted: readonly TrustedIssuer[]
   /** Listens to an event; returns a function that stops listening. */
@@ -177,17 +185,12 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     }
   }
 
-  async function introspect(token: string): Promise<AuthContext> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > config.maxTokenBytes) {
-      throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
-    }
-    const key = keyOf(token)
-    let pending = inflight.get(key)
-    if (pending === undefined) {
-      pending = lookup(key, token).finally(() => inflight.delete(key))
-      inflight.set(key, pending)
-    }
-    const { entry, cause } = await pending
+  // One AuthContext per cached result, built on first use: a hit reuses it (the claims are
+  // frozen once). Keyed by the entry object, so it goes when the store forgets the entry; a
+  // store that hands out copies (Redis, a cloning node-cache) simply builds one per request.
+  const contexts = new WeakMap<CachedIntrospection, AuthContext>()
+
+  function answer(entry: CachedIntrospection, token: string, cause?: Error): AuthContext {
     if (!entry.active) {
       throw OAuthError.invalidToken('token_inactive', 'The access token is not active', {
         ...(cause === undefined ? {} : { cause }),
@@ -200,13 +203,51 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
       const { iss, aud } = entry.claims
       throw error instanceof OAuthError ? error.withReceived({ iss, aud }) : error
     }
-    const issuer = typeof entry.claims.iss === 'string' ? entry.claims.iss : options.issuer
-    return createAuthContext(
-      { claims: { ...entry.claims }, issuer, source: 'introspection' },
-      token,
-    )
+    let context = contexts.get(entry)
+    if (context === undefined) {
+      const issuer = typeof entry.claims.iss === 'string' ? entry.claims.iss : options.issuer
+      // A copy: the store may hand the same entry to another introspector's check later.
+      context = createAuthContext(
+        { claims: { ...entry.claims }, issuer, source: 'introspection' },
+        token,
+      )
+      contexts.set(entry, context)
+    }
+    return context
+  }
+
+  async function ask(key: string, token: string): Promise<AuthContext> {
+    let pending = inflight.get(key)
+    if (pending === undefined) {
+      pending = lookup(key, token).finally(() => inflight.delete(key))
+      inflight.set(key, pending)
+    }
+    const { entry, cause } = await pending
+    return answer(entry, token, cause)
+  }
+
+  function check(token: string): AuthContext | Promise<AuthContext> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > config.maxTokenBytes) {
+      throw OAuthError.invalidToken('token_too_large', 'The access token is too large')
+    }
+    // The token is hashed once per request; a fresh result in a store that answers at once
+    // is answered at once.
+    const key = keyOf(token)
+    const cached = storeGetNow(key)
+    if (cached !== undefined && config.now() < cached.freshUntilMs) return answer(cached, token)
+    return ask(key, token)
+  }
+
+  function storeGetNow(key: string): CachedIntrospection | undefined {
+    try {
+      return config.store?.getNow?.(key)
+    } catch (error) {
+      events.emit('store_error', { error })
+      return undefined
+    }
   }
 
   const trusted = [{ issuer: options.issuer, audiences: [...config.rules.claims.audiences] }]
-  return { introspect, trusted, on: events.on }
+  const introspect = async (token: string): Promise<AuthContext> => check(token)
+  return { introspect, check, trusted, on: events.on }
 }

@@ -21,6 +21,7 @@ export interface NodeCacheLike {
 export function nodeCacheStore<V = CachedIntrospection>(cache: NodeCacheLike): Store<V> {
   return {
     get: (key) => Promise.resolve(cache.get<V>(key)),
+    getNow: (key) => cache.get<V>(key),
     set: (key, value, ttlMs) => {
       if (ttlMs > 0) {
         try {

@@ -1,6 +1,7 @@
 import { createAuthContext, type AuthContext, type TrustedIssuer } from '@tokenguard/core'
 import { nonNegativeNumber, positiveInteger } from '@tokenguard/core/internal'
 import { LRUCache } from 'lru-cache'
+import { HeaderCache } from './internal/header-cache.js'
 import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
 import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
 import { validateClaims } from './internal/validate-claims.js'
@@ -36,6 +37,8 @@ export interface JwtVerifier {
 // What a verified signature leaves behind: everything but the signature is checked again
 // on every hit, so validators and time rules see each request.
 interface CachedResult {
+  /** The whole token: the cache key is only its tail, so a hit must be this very token. */
+  readonly token: string
   readonly context: AuthContext
   readonly header: Readonly<Record<string, unknown>>
   readonly rules: ResolvedIssuer
@@ -43,10 +46,17 @@ interface CachedResult {
 }
 
 const PACKAGE = '@tokenguard/jwt-verify'
-const MAX_CACHED_HEADERS = 64
 const EMBEDDED_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 const LENIENT_TYP = new Set(['at+jwt', 'jwt'])
 const STRICT_TYP = new Set(['at+jwt'])
+// Characters of a token's tail that key the result cache: signature bytes, unlike any other
+// token's. Hashing a whole token (~700 characters) for the lookup costs more than the rest of
+// a cache hit; a hit is still taken only when the whole token is equal.
+const CACHE_KEY_CHARS = 48
+
+function cacheKeyOf(token: string): string {
+  return token.length <= CACHE_KEY_CHARS ? token : token.slice(-CACHE_KEY_CHARS)
+}
 
 /**
  * Creates a JWT access-token verifier: structure and header checked before any crypto,
@@ -83,10 +93,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
             options.cacheMaxBytes,
             32 * 1024 * 1024,
           ),
-          sizeCalculation: (_value, token) => token.length * 2 + 1024,
+          sizeCalculation: (value) => value.token.length * 2 + 1024,
         })
 
-  const headerCache = new Map<string, Readonly<Record<string, unknown>>>()
+  const headerCache = new HeaderCache()
 
   function finish(
     parsed: ParsedJwt,
@@ -107,26 +117,23 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       { claims: parsed.payload, issuer: rules.issuer, source: 'jwt' },
       token,
     )
-    // An issuer signs with a handful of headers: decode each once. Only headers of tokens
-    // that verified are kept, so garbage cannot fill the table.
-    if (headerCache.size < MAX_CACHED_HEADERS && !headerCache.has(parsed.headerText)) {
-      headerCache.set(parsed.headerText, Object.freeze(parsed.header))
-    }
+    if (parsed.headerText !== undefined) headerCache.remember(parsed.headerText, parsed.header)
     // A token without exp never gets here, so the TTL is finite; without maxTokenAgeSec it
     // is exp plus the tolerance.
-    cache?.set(token, { context, header: parsed.header, rules, key }, { ttl: validUntilMs - nowMs })
+    const entry = { token, context, header: parsed.header, rules, key }
+    cache?.set(cacheKeyOf(token), entry, { ttl: validUntilMs - nowMs })
     return context
   }
 
-  function fromCache(token: string, hit: CachedResult): AuthContext | undefined {
+  function fromCache(cacheKey: string, hit: CachedResult): AuthContext | undefined {
     if (hit.key !== undefined && hit.rules.jwks?.isCurrent(hit.key) !== true) {
-      cache?.delete(token)
+      cache?.delete(cacheKey)
       return undefined
     }
     try {
       validateClaims(hit.context.claims, hit.header, hit.rules, now())
     } catch (error) {
-      cache?.delete(token)
+      cache?.delete(cacheKey)
       throw error
     }
     return hit.context
@@ -136,10 +143,13 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (typeof token !== 'string' || token.length > maxTokenBytes) {
       throw refusal('token_too_large', 'The access token is too large')
     }
-    const hit = cache?.get(token)
-    if (hit !== undefined) {
-      const context = fromCache(token, hit)
-      if (context !== undefined) return context
+    if (cache !== undefined) {
+      const cacheKey = cacheKeyOf(token)
+      const hit = cache.get(cacheKey)
+      if (hit !== undefined && hit.token === token) {
+        const context = fromCache(cacheKey, hit)
+        if (context !== undefined) return context
+      }
     }
     const parsed = parseJwt(token, headerCache)
     const { alg, kid } = checkHeader(parsed.header)

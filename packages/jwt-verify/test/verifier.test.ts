@@ -364,6 +364,28 @@ describe('createJwtVerifier', () => {
 })
 
 describe('createJwtVerifier result cache and key rotation', () => {
+  it('never serves a cached result to another token that only shares its tail', async () => {
+    const { verifier } = verifierFor()
+    const token = await issuer.sign({ scope: 'pets:read' }, { alg: 'RS256' })
+    const cached = await verifier.verify(token)
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as object
+    const forged = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const lookalikes = [
+      `${header}.${forged({ ...claims, scope: 'pets:admin' })}.${signature}`,
+      `${header}.${forged({ ...claims, sub: 'someone-else' })}.${signature}`,
+      `${forged({ alg: 'RS256', kid: 'another' })}.${payload}.${signature}`,
+      `x${token}`,
+      token.slice(1),
+      `${header}.${payload.slice(0, -4)}${payload.slice(-4).split('').reverse().join('')}.${signature}`,
+    ]
+    for (const lookalike of lookalikes) {
+      expect(lookalike.slice(-48)).toBe(token.slice(-48))
+      expect(await reasonOf(verifier.verify(lookalike))).toMatch(/^401 invalid_token /)
+    }
+    expect(await verifier.verify(token)).toBe(cached)
+  })
+
   it('refreshes a due JWKS on cache hits, so a removed key stops working within the max age', async () => {
     const rotating = await createTestIssuer({
       issuer: 'https://issuer.test',

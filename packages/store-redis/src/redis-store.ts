@@ -31,7 +31,7 @@ const MAX_TTL_MS = Number.MAX_SAFE_INTEGER
  */
 export function createRedisStore<V extends NonNullable<unknown>>(
   options: RedisStoreOptions,
-): Required<Store<V>> {
+): Omit<Required<Store<V>>, 'getNow'> {
   const { client, namespace, timeoutMs, maxValueBytes } = resolveOptions(options)
   const redisKey = (key: string): string => `${namespace}:${sha256Base64url(key)}`
   const encode = (value: V): string | undefined => {

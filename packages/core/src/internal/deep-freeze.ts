@@ -9,16 +9,26 @@ const MAX_NODES = 100_000
  * objects, so a cycle ends the walk instead of looping.
  */
 export function deepFreeze<T>(value: T): T {
-  const pending: unknown[] = [value]
+  if (value === null || typeof value !== 'object') return value
+  // Most claims are flat: the walk's list is only made once a nested object turns up.
+  let pending: object[] | undefined
+  let current: object | undefined = value
   let visited = 0
-  while (pending.length > 0 && visited < MAX_NODES) {
-    const current = pending.pop()
-    if (current === null || typeof current !== 'object') continue
+  while (current !== undefined && visited < MAX_NODES) {
     visited++
     Object.freeze(current)
-    for (const child of Object.values(current)) {
-      if (child !== null && typeof child === 'object') pending.push(child)
+    if (Array.isArray(current)) {
+      for (const child of current as unknown[]) {
+        if (child !== null && typeof child === 'object') (pending ??= []).push(child)
+      }
+    } else {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue
+        const child: unknown = (current as Record<string, unknown>)[key]
+        if (child !== null && typeof child === 'object') (pending ??= []).push(child)
+      }
     }
+    current = pending?.pop()
   }
   return value
 }

@@ -1,12 +1,16 @@
 import { isUtf8 } from 'node:buffer'
 import type { OAuthError } from '@tokenguard/core'
+import type { HeaderCache } from './header-cache.js'
 import { refusal } from './refusal.js'
 
 /** A JWS in compact form, split and decoded but not yet verified. */
 export interface ParsedJwt {
   readonly header: Readonly<Record<string, unknown>>
-  /** The protected header as sent, base64url: the key of the verifier's header cache. */
-  readonly headerText: string
+  /**
+   * The protected header as sent, base64url, when it was decoded here: the verifier's header
+   * cache keeps it once the token verifies. `undefined` when the cache already held it.
+   */
+  readonly headerText: string | undefined
   readonly payload: Record<string, unknown>
   /** `base64url(header) || '.' || base64url(payload)`, the bytes the signature covers. */
   readonly signingInput: Buffer
@@ -31,12 +35,9 @@ for (const [index, char] of [
  * well-formed, canonically encoded JWS with JSON object header and payload: JWEs, empty
  * signatures, padding, characters outside base64url, non-zero trailing bits (RFC 7515 §2,
  * RFC 8725 §3.1), invalid UTF-8 (RFC 7515 §5.2), and oversized headers. `headerCache`
- * holds headers already decoded, by their text.
+ * holds headers already decoded.
  */
-export function parseJwt(
-  token: string,
-  headerCache?: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
-): ParsedJwt {
+export function parseJwt(token: string, headerCache?: HeaderCache): ParsedJwt {
   if (!COMPACT_JWS.test(token)) {
     throw malformed(token.split('.').length === 5 ? 'Encrypted tokens are not accepted' : undefined)
   }
@@ -50,8 +51,9 @@ export function parseJwt(
     throw malformed()
   }
   if (first > MAX_HEADER_CHARS) throw malformed('The access token header is too large')
-  const headerText = token.slice(0, first)
-  const header = headerCache?.get(headerText) ?? decodeJsonObject(headerText)
+  const known = headerCache?.get(token, first)
+  const headerText = known === undefined ? token.slice(0, first) : undefined
+  const header = known ?? decodeJsonObject(headerText ?? '')
   const payload = decodeJsonObject(token.slice(first + 1, second))
   return {
     header,
