@@ -33,6 +33,12 @@ export interface HttpRow {
   readonly serverCpuShare: number[]
   readonly loadCpuShare: number[]
   readonly unexpected: Map<string, number>
+  /**
+   * Bare Express measured right beside this scenario in each repetition (before it in even
+   * repetitions, after it in odd ones), for a scenario compared with bare Express; empty
+   * for the others.
+   */
+  readonly bareBeside: { readonly requestsPerSec: number[]; readonly requestsPerCpuSec: number[] }
 }
 
 /**
@@ -68,8 +74,8 @@ export function httpScenarios(algorithms: readonly BenchAlgorithm[]): HttpScenar
       tokens: `${algorithms[0] ?? 'RS256'}:hot`,
       expectedStatus: 200,
     },
-    introspection('tokenguard', 'hot'),
-    introspection('node-cache', 'hot'),
+    { ...introspection('tokenguard', 'hot'), besideBare: true },
+    { ...introspection('node-cache', 'hot'), besideBare: true },
   ]
   for (const alg of algorithms) {
     const jwt = (
@@ -85,7 +91,7 @@ export function httpScenarios(algorithms: readonly BenchAlgorithm[]): HttpScenar
       expectedStatus: tokens === 'bad' ? 401 : 200,
     })
     scenarios.push(
-      jwt('tokenguard', 'hot', 'tokenguard jwtBearer, hot token'),
+      { ...jwt('tokenguard', 'hot', 'tokenguard jwtBearer, hot token'), besideBare: true },
       {
         id: `${alg} ceiling`,
         label: 'node:crypto verify middleware (ceiling), unique tokens',
@@ -125,7 +131,9 @@ const SMOKE_SCENARIOS = new Set([
   'RS256 tokenguard unique',
   'RS256 tokenguard bad',
   'RS256 jose unique',
+  'RS256 tokenguard hot',
   'introspection tokenguard hot',
+  'introspection node-cache hot',
   'introspection node-cache unique',
 ])
 
@@ -271,37 +279,59 @@ export async function httpLayer(
           serverCpuShare: [],
           loadCpuShare: [],
           unexpected: new Map(),
+          bareBeside: { requestsPerSec: [], requestsPerCpuSec: [] },
         },
       ]),
     )
+    const bare = scenarios.find((scenario) => scenario.id === 'bare')
+    /** Runs `scenario` once; its figures go to `into`, its own row unless given another. */
+    const measure = async (scenario: HttpScenario, rep: number): Promise<void> => {
+      await stats(scenario)
+      const introspectionsBefore = bench.running.requests('/introspect')
+      const result = await fire(processes, scenario, durationSec, connections)
+      const server = await stats(scenario)
+      const row = rows.get(scenario.id)!
+      row.requestsPerSec.push(result.requestsPerSec)
+      row.requestsPerCpuSec.push(result.responses / (server.cpuMs / 1000))
+      row.responses += result.responses
+      row.expected += result.statusCounts[String(scenario.expectedStatus)] ?? 0
+      row.fullVerifications += server.fullVerifications
+      row.upstreamCalls += bench.running.requests('/introspect') - introspectionsBefore
+      // The server only works while the load runs: its CPU time over the sending time.
+      row.serverCpuShare.push(server.cpuMs / result.sendingMs)
+      row.loadCpuShare.push(result.cpuShare)
+      for (const [status, count] of Object.entries(result.statusCounts)) {
+        if (Number(status) !== scenario.expectedStatus) {
+          row.unexpected.set(status, (row.unexpected.get(status) ?? 0) + count)
+        }
+      }
+      if (result.errors > 0) {
+        row.unexpected.set('errors', (row.unexpected.get('errors') ?? 0) + result.errors)
+      }
+      log(`  ${rep + 1}/${repetitions} ${scenario.id}: ${formatRate(result.requestsPerSec)} req/s`)
+    }
+    /** Bare Express once more, its figures kept for `scenario` (not in bare's own row). */
+    const measureBareFor = async (scenario: HttpScenario, rep: number): Promise<void> => {
+      if (bare === undefined) return
+      const bareRow = rows.get(bare.id)!
+      const before = bareRow.requestsPerSec.length
+      await measure(bare, rep)
+      const beside = rows.get(scenario.id)!.bareBeside
+      beside.requestsPerSec.push(...bareRow.requestsPerSec.splice(before))
+      beside.requestsPerCpuSec.push(...bareRow.requestsPerCpuSec.splice(before))
+    }
     for (let rep = 0; rep < repetitions; rep++) {
-      // Interleaved: every scenario once per repetition, a different one first each time.
-      for (const scenario of rotate(scenarios, rep * 3)) {
-        await stats(scenario)
-        const introspectionsBefore = bench.running.requests('/introspect')
-        const result = await fire(processes, scenario, durationSec, connections)
-        const server = await stats(scenario)
-        const row = rows.get(scenario.id)!
-        row.requestsPerSec.push(result.requestsPerSec)
-        row.requestsPerCpuSec.push(result.responses / (server.cpuMs / 1000))
-        row.responses += result.responses
-        row.expected += result.statusCounts[String(scenario.expectedStatus)] ?? 0
-        row.fullVerifications += server.fullVerifications
-        row.upstreamCalls += bench.running.requests('/introspect') - introspectionsBefore
-        // The server only works while the load runs: its CPU time over the sending time.
-        row.serverCpuShare.push(server.cpuMs / result.sendingMs)
-        row.loadCpuShare.push(result.cpuShare)
-        for (const [status, count] of Object.entries(result.statusCounts)) {
-          if (Number(status) !== scenario.expectedStatus) {
-            row.unexpected.set(status, (row.unexpected.get(status) ?? 0) + count)
-          }
-        }
-        if (result.errors > 0) {
-          row.unexpected.set('errors', (row.unexpected.get('errors') ?? 0) + result.errors)
-        }
-        log(
-          `  ${rep + 1}/${repetitions} ${scenario.id}: ${formatRate(result.requestsPerSec)} req/s`,
-        )
+      // Interleaved: every scenario once per repetition, a different one first each time and
+      // the order reversed every other time, so each side of a ratio of neighbours (the
+      // ceiling and tokenguard's unique tokens, the peers) goes first as often as the other.
+      // A scenario compared with bare Express gets its own bare run right beside it.
+      const order = rotate(scenarios, rep * 3)
+      if (rep % 2 === 1) order.reverse()
+      for (const scenario of order) {
+        const paired = scenario.besideBare === true
+        if (paired && rep % 2 === 0) await measureBareFor(scenario, rep)
+        await measure(scenario, rep)
+        if (paired && rep % 2 === 1) await measureBareFor(scenario, rep)
       }
     }
     return [...rows.values()]

@@ -2,9 +2,9 @@
 // core on unique, hot and bad-signature tokens, and every JWT middleware (tokenguard's and
 // the peers') called with a fake Express request. Used by in-process.ts and profile.ts.
 import { verify } from 'node:crypto'
-import { OAuthError } from '@tokenguard/core'
-import { createJwtVerifier } from '@tokenguard/jwt-verify'
-import express from 'express'
+import { OAuthError, type AuthContext } from '@tokenguard/core'
+import { createJwtVerifier, type JwtVerifier } from '@tokenguard/jwt-verify'
+import express, { type RequestHandler } from 'express'
 import { fakeRequests } from './fake-request.js'
 import { ceilingKey, JWT_IMPLEMENTATIONS } from './implementations.js'
 import type { BenchIssuerConfig, InProcessKind, WirePool } from './protocol.js'
@@ -21,6 +21,7 @@ export interface TaskSpec {
 }
 
 const HOT_BATCH = 1_000
+const MIDDLEWARE_HOT_BATCH = 100
 
 /**
  * Builds the verifiers and middlewares against the issuer of `config` (keys fetched over
@@ -50,6 +51,7 @@ export async function buildTasks(
         signature: Buffer.from(token.slice(dot + 1), 'base64url'),
       }
     })
+    const floor = floorCheck(digest, key)
 
     // Every path must do what its name says before it is timed.
     const first = split[0]!
@@ -57,6 +59,7 @@ export async function buildTasks(
       throw new Error(`${alg}: ceiling rejects`)
     await uncached.verify(unique[0]!)
     await cached.verify(hot)
+    if (!floor(unique[0]!)) throw new Error(`${alg}: the floor rejects`)
     const refusal = await uncached.verify(bad[0]!).then(
       () => undefined,
       (error: unknown) => error,
@@ -73,28 +76,33 @@ export async function buildTasks(
       fn,
     })
     const nextSplit = cycle(split)
+    const nextFloor = cycle(unique)
     const nextUnique = cycle(unique)
     const nextBad = cycle(bad)
-    const ignore = (): undefined => undefined
-    const accepted = (): never => {
-      throw new Error(`${alg}: a bad-signature token was accepted`)
-    }
     tasks.push(
       task('ceiling', () => {
         const { data, signature } = nextSplit()
         return verify(digest, data, key, signature)
       }),
-      // One settled promise more in both `unique` and `bad`, so they compare like with like.
-      task('unique', () => uncached.verify(nextUnique()).then(ignore)),
+      task('floor', () => floor(nextFloor())),
+      // `check`, the synchronous core that jwtBearer calls: no promise on either side.
+      task('unique', () => checkAtOnce(uncached, nextUnique())),
       task(
         'hot',
-        async () => {
-          for (let i = 0; i < HOT_BATCH; i++) await cached.verify(hot)
+        () => {
+          for (let i = 0; i < HOT_BATCH; i++) checkAtOnce(cached, hot)
         },
         HOT_BATCH,
       ),
       // The same verifier as `unique`: the same work up to the signature check, which fails.
-      task('bad', () => uncached.verify(nextBad()).then(accepted, ignore)),
+      task('bad', () => {
+        try {
+          checkAtOnce(uncached, nextBad())
+        } catch {
+          return
+        }
+        throw new Error(`${alg}: a bad-signature token was accepted`)
+      }),
     )
     for (const impl of JWT_IMPLEMENTATIONS) {
       if (!impl.algorithms.includes(alg)) continue
@@ -111,6 +119,28 @@ export async function buildTasks(
         }),
       )
       if (impl.id !== 'tokenguard') continue
+      // A hot token through the middleware, next to a middleware that only calls next: what
+      // a cache hit costs the request beyond the one more function every middleware is.
+      const next: RequestHandler = (_req, _res, goOn) => goOn()
+      const hotHeader = `Bearer ${hot}`
+      for (const [kind, handler] of [
+        ['mw-hot:next', next],
+        ['mw-hot:tokenguard', middleware],
+      ] as const) {
+        tasks.push(
+          task(
+            kind,
+            async () => {
+              for (let i = 0; i < MIDDLEWARE_HOT_BATCH; i++) {
+                if ((await call(handler, hotHeader)) !== 'next') {
+                  throw new Error(`${alg} ${kind}: the hot token was refused`)
+                }
+              }
+            },
+            MIDDLEWARE_HOT_BATCH,
+          ),
+        )
+      }
       // What a bad-signature flood costs the middleware: the same path as a valid token up
       // to the signature check, then next(err) with the 401.
       const nextBadToken = cycle(bad)
@@ -124,6 +154,35 @@ export async function buildTasks(
     }
   }
   return tasks
+}
+
+/** `verifier.check(token)`, which must answer at once: the keys are in hand. */
+function checkAtOnce(verifier: JwtVerifier, token: string): AuthContext {
+  const result = verifier.check(token)
+  if (result instanceof Promise) throw new Error('bench: the verifier waited for its keys')
+  return result
+}
+
+/**
+ * The floor of any verifier that reads the claims: the ceiling's `crypto.verify` plus the
+ * decoding it skips, on the token as it arrives (split at the dots, the signing input and
+ * the signature as bytes, the payload base64url-decoded and JSON-parsed), and nothing else:
+ * no header, no claim rule, no validation of the encoding, no result object.
+ */
+function floorCheck(
+  digest: string | null,
+  key: ReturnType<typeof ceilingKey>['key'],
+): (token: string) => boolean {
+  return (token) => {
+    const first = token.indexOf('.')
+    const second = token.indexOf('.', first + 1)
+    const payload: unknown = JSON.parse(
+      Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'),
+    )
+    const data = Buffer.from(token.slice(0, second), 'latin1')
+    const signature = Buffer.from(token.slice(second + 1), 'base64url')
+    return payload !== null && verify(digest, data, key, signature)
+  }
 }
 
 /** A function that returns the items of `list` one after the other, round and round. */

@@ -34,7 +34,15 @@ export type IntrospectionImplementationId = 'tokenguard' | 'node-cache'
  * called with a fake Express request.
  */
 export type InProcessKind =
-  'ceiling' | 'unique' | 'hot' | 'bad' | `mw:${JwtImplementationId}` | 'mw-bad:tokenguard'
+  | 'ceiling'
+  | 'floor'
+  | 'unique'
+  | 'hot'
+  | 'bad'
+  | `mw:${JwtImplementationId}`
+  | 'mw-bad:tokenguard'
+  | 'mw-hot:next'
+  | 'mw-hot:tokenguard'
 
 /**
  * How in-process time is read: `cpu` counts only the CPU time of the benchmark process
@@ -98,6 +106,8 @@ export interface HttpScenario {
   readonly server: ServerSpec
   readonly tokens: TokenListId
   readonly expectedStatus: number
+  /** Compared with bare Express: bare is measured again right beside it, every repetition. */
+  readonly besideBare?: boolean
 }
 
 export interface ServerConfigMessage extends Message {

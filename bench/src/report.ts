@@ -1,3 +1,11 @@
+import type { StatusCounts } from './protocol.js'
+
+/** tokenguard's JWKS cache defaults, for the bound of the unknown-kid flood. */
+export const COOLDOWN_SEC = 30
+export const FETCH_BUDGET_PER_MINUTE = 10
+/** Most RSS growth allowed after the garbage tokens. */
+export const MEMORY_TARGET_MB = 50
+
 /** Median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -10,6 +18,21 @@ export function spread(values: readonly number[]): string {
   const mid = median(values)
   if (mid === 0) return '-'
   return `±${Math.round(((Math.max(...values) - Math.min(...values)) / mid / 2) * 100)}%`
+}
+
+/**
+ * The median of the per-repetition ratios `a[i] / b[i]`, or NaN when either is missing:
+ * both figures of a ratio come from the same repetition, measured within seconds of each
+ * other, so load that comes and goes on a shared machine cancels out.
+ */
+export function ratioOf(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+): number {
+  if (a === undefined || b === undefined) return Number.NaN
+  const count = Math.min(a.length, b.length)
+  if (count === 0) return Number.NaN
+  return median(Array.from({ length: count }, (_, i) => a[i]! / b[i]!))
 }
 
 /** `list` rotated left by `by`: a different task goes first in each repetition. */
@@ -42,3 +65,12 @@ export function markdownTable(
     '\n',
   )
 }
+
+/** Status counts, most frequent first: `200×10 503×2`. */
+export function statuses(counts: StatusCounts): string {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1])
+  return entries.length === 0 ? '-' : entries.map(([status, n]) => `${status}×${n}`).join(' ')
+}
+
+/** Megabytes with one decimal. */
+export const mb = (value: number): string => `${value.toFixed(1)} MB`

@@ -24,9 +24,9 @@ import {
   machineSection,
   memorySection,
   resilienceSection,
-  targetsSection,
   type Measurements,
 } from './results.js'
+import { targetsSection } from './targets.js'
 import { FULL, QUICK, SMOKE, type Settings } from './settings.js'
 import { BENCH_ALGORITHMS } from './tokens.js'
 
