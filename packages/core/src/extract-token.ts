@@ -77,31 +77,33 @@ export function extractBearerToken(
   options: TokenExtractionOptions = {},
 ): ExtractedToken | undefined {
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
-  const found: ExtractedToken[] = []
   const header = fromHeader(req, maxTokenBytes, options.schemes ?? BEARER_ONLY)
-  if (header !== undefined) found.push(header)
-  if (options.allowBodyToken === true) {
-    const body = fromBody(req)
-    if (body !== undefined) found.push({ token: body, method: 'body', scheme: 'bearer' })
-  }
-  if (options.allowQueryToken === true) {
-    const query = fromQuery(req)
-    if (query !== undefined) found.push({ token: query, method: 'query', scheme: 'bearer' })
-  }
+  const body = options.allowBodyToken === true ? fromBody(req) : undefined
+  const query = options.allowQueryToken === true ? fromQuery(req) : undefined
   // RFC 6750 §2: clients MUST NOT use more than one method in each request. A token in the
   // query or the body beside the header breaks that rule even where those methods are off
   // (the token is now in a URL or a body): the request is refused, not quietly half-read.
-  if (header !== undefined && found.length === 1) {
-    if (options.allowBodyToken !== true && hasBodyToken(req)) found.push(header)
-    else if (options.allowQueryToken !== true && hasQueryToken(req)) found.push(header)
-  }
-  if (found.length > 1) {
+  const methods =
+    (header === undefined ? 0 : 1) + (body === undefined ? 0 : 1) + (query === undefined ? 0 : 1)
+  const alsoElsewhere =
+    header !== undefined &&
+    methods === 1 &&
+    ((options.allowBodyToken !== true && hasBodyToken(req)) ||
+      (options.allowQueryToken !== true && hasQueryToken(req)))
+  if (methods > 1 || alsoElsewhere) {
     throw OAuthError.invalidRequest(
       'multiple_methods',
       'The access token was sent by more than one method',
     )
   }
-  const [result] = found
+  const result =
+    header ??
+    (body === undefined
+      ? undefined
+      : { token: body, method: 'body' as const, scheme: 'bearer' as const }) ??
+    (query === undefined
+      ? undefined
+      : { token: query, method: 'query' as const, scheme: 'bearer' as const })
   if (result === undefined) return undefined
   checkToken(result.token, maxTokenBytes)
   return result

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AuthContext } from '../auth-context.js'
 import {
   extractBearerToken,
@@ -154,6 +154,13 @@ export function createBearerMiddleware(
     report?.(dressed, token)
     return dpop === undefined ? dressed : dpop.decorate(dressed, scheme)
   }
+  const bind = (
+    auth: AuthContext,
+    used: AccessTokenScheme,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): AuthContext | Promise<AuthContext> =>
+    dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
   const accept = (req: IncomingMessage, auth: AuthContext): void => {
     ;(req as IncomingMessage & { auth?: AuthContext }).auth = auth
     if (setUser) (req as IncomingMessage & { user?: unknown }).user = auth.claims
@@ -177,9 +184,11 @@ export function createBearerMiddleware(
         token = found.token
         const checked = check(found.token)
         const used = found.scheme
-        const bind = (auth: AuthContext) =>
-          dpop === undefined ? confirm(auth) : dpop.bind(confirm(auth), used, req, res)
-        result = checked instanceof Promise ? checked.then(bind) : bind(checked)
+        // A synchronous answer (a cache hit) makes no closure and touches no promise.
+        result =
+          checked instanceof Promise
+            ? checked.then((auth) => bind(auth, used, req, res))
+            : bind(checked, used, req, res)
       }
     } catch (error) {
       failed = true
