@@ -74,6 +74,15 @@ export function httpScenarios(algorithms: readonly BenchAlgorithm[]): HttpScenar
       tokens: `${algorithms[0] ?? 'RS256'}:hot`,
       expectedStatus: 200,
     },
+    {
+      id: 'next',
+      label: 'Express with a middleware that only calls next()',
+      group: 'bare',
+      server: { kind: 'next' },
+      tokens: `${algorithms[0] ?? 'RS256'}:hot`,
+      expectedStatus: 200,
+      besideBare: true,
+    },
     { ...introspection('tokenguard', 'hot'), besideBare: true },
     { ...introspection('node-cache', 'hot'), besideBare: true },
   ]
@@ -127,6 +136,7 @@ export interface HttpProcesses {
 
 const SMOKE_SCENARIOS = new Set([
   'bare',
+  'next',
   'RS256 ceiling',
   'RS256 tokenguard unique',
   'RS256 tokenguard bad',

@@ -89,6 +89,7 @@ export interface InProcessResultMessage extends Message {
 /** What one HTTP server process runs in front of the route. */
 export type ServerSpec =
   | { readonly kind: 'bare' }
+  | { readonly kind: 'next' }
   | { readonly kind: 'ceiling'; readonly alg: BenchAlgorithm }
   | { readonly kind: 'jwt'; readonly impl: JwtImplementationId; readonly alg: BenchAlgorithm }
   | { readonly kind: 'introspection'; readonly impl: IntrospectionImplementationId }

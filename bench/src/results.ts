@@ -151,7 +151,7 @@ export function inProcessSection(rows: readonly InProcessRow[], settings: Settin
 }
 
 export function httpSection(rows: readonly HttpRow[]): string[] {
-  const bare = rows.find((row) => row.scenario.group === 'bare')
+  const bare = rows.find((row) => row.scenario.id === 'bare')
   // A scenario compared with bare Express has its own bare runs, measured right beside it.
   const bareFor = (row: HttpRow, figure: 'requestsPerSec' | 'requestsPerCpuSec') =>
     row.bareBeside[figure].length > 0 ? row.bareBeside[figure] : bare?.[figure]
@@ -165,7 +165,7 @@ export function httpSection(rows: readonly HttpRow[]): string[] {
     )
     const introspection = group === 'introspection'
     const table = rows
-      .filter((row) => row === bare || row.scenario.group === group)
+      .filter((row) => row.scenario.group === 'bare' || row.scenario.group === group)
       .map((row) => [
         row.scenario.label,
         formatRate(median(row.requestsPerSec)),
@@ -174,7 +174,7 @@ export function httpSection(rows: readonly HttpRow[]): string[] {
         spread(row.requestsPerCpuSec),
         formatRatio(ratioOf(row.requestsPerCpuSec, bareFor(row, 'requestsPerCpuSec'))),
         introspection
-          ? row === bare
+          ? row.scenario.group === 'bare'
             ? '-'
             : (row.upstreamCalls / Math.max(1, row.responses)).toFixed(3)
           : formatRatio(ratioOf(row.requestsPerCpuSec, ceiling?.requestsPerCpuSec)),

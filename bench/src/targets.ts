@@ -75,6 +75,22 @@ export function targetsSection({ inProcess, http, resilience, memory }: Measurem
       ratioOf(wall('RS256 tokenguard hot'), bareFor('RS256 tokenguard hot', 'requestsPerSec')),
     ),
   )
+  if (httpRow('next') !== undefined && httpRow('RS256 tokenguard hot') !== undefined) {
+    checks.push(
+      atLeast(
+        'RS256 hot token ÷ Express with a middleware that only calls next() (HTTP)',
+        0.95,
+        ratioOf(cpu('RS256 tokenguard hot'), cpu('next')),
+        ratioOf(wall('RS256 tokenguard hot'), wall('next')),
+      ),
+      atLeast(
+        'bound: Express with a middleware that only calls next() ÷ bare Express (HTTP)',
+        0.95,
+        ratioOf(cpu('next'), bareFor('next', 'requestsPerCpuSec')),
+        ratioOf(wall('next'), bareFor('next', 'requestsPerSec')),
+      ),
+    )
+  }
   for (const alg of BENCH_ALGORITHMS) {
     checks.push(
       atLeast(
