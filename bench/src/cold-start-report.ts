@@ -1,0 +1,122 @@
+// The cold-start part of the report: its table, and its rows of the Targets table.
+import type { ColdStartResultMessage, ColdStartRow } from './cold-start-protocol.js'
+import { JWT_IMPLEMENTATIONS } from './implementations.js'
+import { formatRatio, markdownTable, median, spread } from './report.js'
+
+/** A row of the Targets table (the shape `targetsSection` prints). */
+export interface TargetCheck {
+  readonly name: string
+  readonly wanted: string
+  readonly measured: string
+  readonly wall: string
+  readonly met: boolean | undefined
+}
+
+/** Goal: tokenguard's p50 at most this many times the fastest peer's, in the same run. */
+const MAX_RATIO_TO_BEST_PEER = 1.1
+
+const p50s = (row: ColdStartRow): number[] => row.samples.map((sample) => sample.p50Ms)
+
+/**
+ * The median, over the repetitions, of tokenguard's p50 ÷ `other`'s p50 in the same
+ * repetition (the two ran seconds apart).
+ */
+function ratioTo(ours: ColdStartRow | undefined, other: ColdStartRow | undefined): number {
+  if (ours === undefined || other === undefined) return Number.NaN
+  const count = Math.min(ours.samples.length, other.samples.length)
+  if (count === 0) return Number.NaN
+  return median(
+    Array.from({ length: count }, (_, i) => ours.samples[i]!.p50Ms / other.samples[i]!.p50Ms),
+  )
+}
+
+/** The peer with the lowest median p50. */
+function fastestPeer(rows: readonly ColdStartRow[]): ColdStartRow | undefined {
+  let best: ColdStartRow | undefined
+  for (const row of rows) {
+    if (row.impl === 'tokenguard' || row.samples.length === 0) continue
+    if (best === undefined || median(p50s(row)) < median(p50s(best))) best = row
+  }
+  return best
+}
+
+function statuses(row: ColdStartRow): string {
+  const counts: Record<string, number> = {}
+  for (const sample of row.samples) {
+    for (const [status, n] of Object.entries(sample.statuses)) counts[status] = (counts[status] ?? 0) + n
+  }
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ')
+}
+
+const ms = (value: number): string => value.toFixed(1)
+
+/** The cold-start rows of the Targets table; none when the scenario did not run. */
+export function coldStartChecks(result: ColdStartResultMessage | undefined): TargetCheck[] {
+  const ours = result?.rows.find((row) => row.impl === 'tokenguard')
+  if (result === undefined || ours === undefined || ours.samples.length === 0) return []
+  const { requests } = result.settings
+  const best = fastestPeer(result.rows)
+  const ratio = ratioTo(ours, best)
+  const fetches = ours.samples.map((sample) => sample.jwksRequests)
+  const all200 = ours.samples.every((sample) => sample.statuses['200'] === requests)
+  return [
+    {
+      name: `cold start, ${requests} concurrent first requests: p50 ÷ fastest peer${best === undefined ? '' : ` (${best.impl})`}`,
+      wanted: `≤ ${MAX_RATIO_TO_BEST_PEER.toFixed(2)}×`,
+      measured: formatRatio(ratio),
+      wall: '-',
+      met: Number.isNaN(ratio) ? undefined : ratio <= MAX_RATIO_TO_BEST_PEER,
+    },
+    {
+      name: `cold start, ${requests} concurrent first requests: JWKS requests`,
+      wanted: `1 per cold start, every answer 200`,
+      measured: `${Math.max(...fetches)} at most in ${fetches.length} cold starts; ${statuses(ours)}`,
+      wall: '-',
+      met: fetches.every((count) => count === 1) && all200,
+    },
+  ]
+}
+
+/** The cold-start table: latencies (medians of the repetitions), JWKS requests, statuses. */
+export function coldStartSection(result: ColdStartResultMessage): string[] {
+  const { requests, repetitions, jwksDelayMs } = result.settings
+  const ours = result.rows.find((row) => row.impl === 'tokenguard')
+  const label = (id: string): string =>
+    JWT_IMPLEMENTATIONS.find((impl) => impl.id === id)?.label ?? id
+  const table = result.rows
+    .filter((row) => row.samples.length > 0)
+    .map((row) => {
+      const fetches = row.samples.map((sample) => sample.jwksRequests)
+      return [
+        label(row.impl),
+        ms(median(p50s(row))),
+        spread(p50s(row)),
+        ms(median(row.samples.map((sample) => sample.p95Ms))),
+        ms(median(row.samples.map((sample) => sample.maxMs))),
+        row === ours ? '-' : formatRatio(ratioTo(ours, row)),
+        `${Math.min(...fetches)}–${Math.max(...fetches)}`,
+        statuses(row),
+      ]
+    })
+  return [
+    markdownTable(
+      [
+        'implementation',
+        'p50 ms',
+        'spread',
+        'p95 ms',
+        'max ms',
+        'tokenguard p50 ÷ this',
+        'JWKS requests',
+        'statuses',
+      ],
+      table,
+    ),
+    '',
+    `Each cold start is a fresh Express 5 app and middleware (an empty JWKS cache) in the app server process; ${requests} sockets are opened first, then ${requests} requests with ${requests} distinct valid RS256 tokens are sent at once, and the issuer answers the JWKS after ${jwksDelayMs} ms. Latency is measured by the client, from sending to the end of the answer; every figure is the median of ${repetitions} repetitions (implementations in a rotated, alternating order), and the ratio the median of per-repetition ratios.`,
+    '',
+  ]
+}
