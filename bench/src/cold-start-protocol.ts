@@ -3,18 +3,23 @@
 import type { Message } from './child.js'
 import type { BenchIssuerConfig, JwtImplementationId, StatusCounts } from './protocol.js'
 
+/**
+ * Where the fresh app and middleware of each cold start run: in one app server process
+ * that has served the earlier ones (`warm`: the code is loaded and compiled, so only the
+ * middleware is cold), or in a new process each time (`fresh`: a server that just started).
+ */
+export type ColdStartMode = 'warm' | 'fresh'
+
 /** Settings of the cold-start scenario. */
 export interface ColdStartSettings {
   /** Concurrent first requests, each with its own token, on as many open sockets. */
   readonly requests: number
-  /** Measured repetitions; each builds a fresh app and middleware per implementation. */
-  readonly repetitions: number
-  /** Repetitions run first and not reported (module loading, JIT). */
-  readonly warmups: number
   /** How long the issuer's JWKS endpoint waits before it answers, in ms. */
   readonly jwksDelayMs: number
-  /** A new app server process for every cold start, not only a new app. */
-  readonly freshProcess?: boolean
+  /** Measured repetitions per mode (0 skips the mode); each is a fresh app per implementation. */
+  readonly repetitions: Readonly<Record<ColdStartMode, number>>
+  /** Warm mode only: repetitions run first and not reported (module loading, JIT). */
+  readonly warmups: number
   /** Only these implementations (`undefined`: every JWT implementation). */
   readonly only?: readonly JwtImplementationId[]
 }
@@ -37,8 +42,9 @@ export interface ColdStartSample {
   readonly statuses: StatusCounts
 }
 
-/** Every measured repetition of one implementation, in order. */
+/** Every measured repetition of one implementation in one mode, in order. */
 export interface ColdStartRow {
+  readonly mode: ColdStartMode
   readonly impl: JwtImplementationId
   readonly samples: readonly ColdStartSample[]
 }

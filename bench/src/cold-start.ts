@@ -3,12 +3,16 @@
 // src/run.ts, or by hand to profile one implementation:
 //
 //   node --conditions=@tokenguard/source --import tsx src/cold-start.ts \
-//     [--only=tokenguard,aws-jwt-verify] [--repetitions=N] [--requests=N] [--cpu-prof-dir=DIR]
+//     [--mode=warm|fresh] [--only=tokenguard,aws-jwt-verify] [--repetitions=N] [--warmups=N]
+//     [--requests=N] [--cpu-prof-dir=DIR]
 //
 // This process holds the test issuer (on one port for the whole run, restarted before each
 // app so no connection to it is reused) and the client; the apps run in another process
-// (src/cold-start-server.ts), one fresh app and middleware per implementation and repetition.
-// Every socket to the app is open before the timed requests are sent.
+// (src/cold-start-server.ts), one fresh app and middleware per implementation and repetition:
+// in one server process that served the earlier ones (warm mode: only the middleware is
+// cold), then in a new process each time (fresh mode: a server that just started). Every
+// socket to the app is open before the timed requests are sent.
+import type { ChildProcess } from 'node:child_process'
 import { Agent, request } from 'node:http'
 import { createTestIssuer } from '@tokenguard/test-tokens'
 import type { RunningIssuer, TestIssuer } from '@tokenguard/test-tokens'
@@ -19,6 +23,7 @@ import type {
   ColdStartResultMessage,
   ColdStartRow,
   ColdStartSample,
+  ColdStartMode,
   ColdStartSettings,
   ColdStartStartMessage,
 } from './cold-start-protocol.js'
@@ -77,60 +82,98 @@ async function sample(port: number, tokens: readonly string[]): Promise<Omit<Col
   }
 }
 
-async function runColdStart(
+interface Context {
+  readonly issuer: TestIssuer
+  running: RunningIssuer
+  readonly issuerPort: number
+  readonly config: BenchIssuerConfig
+  readonly tokens: readonly string[]
+}
+
+/** The app server: one process for every cold start, or a new one each time. */
+function appServer(mode: ColdStartMode, serverFlags: readonly string[]) {
+  const start = (): ChildProcess =>
+    startChild('./cold-start-server.ts', [], { core: 0, nodeFlags: serverFlags })
+  let server = mode === 'warm' ? start() : undefined
+  return {
+    async app(impl: JwtImplementationId, config: BenchIssuerConfig): Promise<number> {
+      if (mode === 'fresh') {
+        if (server !== undefined) await stopChild(server)
+        server = start()
+      }
+      const message: ColdAppMessage = { type: 'app', impl, config }
+      const ready = await exchange<ColdAppReadyMessage>(server!, 'ready', message, 60_000)
+      return ready.port
+    },
+    stop: async (): Promise<void> => {
+      if (server !== undefined) await stopChild(server)
+    },
+  }
+}
+
+async function runMode(
+  context: Context,
+  mode: ColdStartMode,
   settings: ColdStartSettings,
   serverFlags: readonly string[],
 ): Promise<ColdStartRow[]> {
-  const issuer: TestIssuer = await createTestIssuer({ algorithms: ['RS256'] })
-  let running: RunningIssuer = await issuer.listen()
-  const issuerPort = Number(new URL(running.url).port)
-  const tokens = (await mintPool(issuer, 'RS256', Math.max(2, settings.requests))).unique.slice(
-    0,
-    settings.requests,
-  )
-  const config: BenchIssuerConfig = {
-    issuer: issuer.issuer,
-    audience: issuer.audience,
-    jwksUri: running.jwksUri,
-    introspectionEndpoint: running.introspectionEndpoint,
-    clientId: '-',
-    clientSecret: '-',
-  }
   const impls: JwtImplementationId[] = JWT_IMPLEMENTATIONS.map((impl) => impl.id).filter(
     (id) => settings.only === undefined || settings.only.includes(id),
   )
   const samples = new Map<JwtImplementationId, ColdStartSample[]>(impls.map((id) => [id, []]))
-  const startServer = () => startChild('./cold-start-server.ts', [], { core: 0, nodeFlags: serverFlags })
-  let server = startServer()
+  const warmups = mode === 'warm' ? settings.warmups : 0
+  const server = appServer(mode, serverFlags)
   try {
-    for (let rep = 0; rep < settings.warmups + settings.repetitions; rep++) {
+    for (let rep = 0; rep < warmups + settings.repetitions[mode]; rep++) {
       // Each implementation goes first in turn, and every other repetition in reverse order.
       const rotated = rotate(impls, rep >> 1)
       for (const impl of rep % 2 === 0 ? rotated : rotated.reverse()) {
         // A new listener on the same port: the app's first JWKS request opens a connection.
-        await running.close()
-        running = await issuer.listen({ port: issuerPort })
-        running.setFault('jwks', { delayMs: settings.jwksDelayMs })
-        if (settings.freshProcess === true) {
-          await stopChild(server)
-          server = startServer()
-        }
-        const { port } = await exchange<ColdAppReadyMessage, ColdAppMessage>(
-          server,
-          'ready',
-          { type: 'app', impl, config },
-          60_000,
-        )
-        const measured = await sample(port, tokens)
-        const row = { ...measured, jwksRequests: running.requests('/jwks.json') }
-        if (rep >= settings.warmups) samples.get(impl)?.push(row)
+        await context.running.close()
+        context.running = await context.issuer.listen({ port: context.issuerPort })
+        context.running.setFault('jwks', { delayMs: settings.jwksDelayMs })
+        const port = await server.app(impl, context.config)
+        const measured = await sample(port, context.tokens)
+        const row = { ...measured, jwksRequests: context.running.requests('/jwks.json') }
+        if (rep >= warmups) samples.get(impl)?.push(row)
       }
     }
   } finally {
-    await stopChild(server)
-    await running.close()
+    await server.stop()
   }
-  return impls.map((impl) => ({ impl, samples: samples.get(impl) ?? [] }))
+  return impls.map((impl) => ({ mode, impl, samples: samples.get(impl) ?? [] }))
+}
+
+async function runColdStart(
+  settings: ColdStartSettings,
+  serverFlags: readonly string[],
+): Promise<ColdStartRow[]> {
+  const issuer = await createTestIssuer({ algorithms: ['RS256'] })
+  const running = await issuer.listen()
+  const pool = await mintPool(issuer, 'RS256', Math.max(2, settings.requests))
+  const context: Context = {
+    issuer,
+    running,
+    issuerPort: Number(new URL(running.url).port),
+    config: {
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: running.jwksUri,
+      introspectionEndpoint: running.introspectionEndpoint,
+      clientId: '-',
+      clientSecret: '-',
+    },
+    tokens: pool.unique.slice(0, settings.requests),
+  }
+  try {
+    const rows: ColdStartRow[] = []
+    for (const mode of ['warm', 'fresh'] as const) {
+      if (settings.repetitions[mode] > 0) rows.push(...(await runMode(context, mode, settings, serverFlags)))
+    }
+    return rows
+  } finally {
+    await context.running.close()
+  }
 }
 
 /** `--name=value` of the command line, when run by hand. */
@@ -140,11 +183,15 @@ function argument(name: string): string | undefined {
 
 if (process.send === undefined) {
   const only = argument('only')?.split(',') as JwtImplementationId[] | undefined
+  const repetitions = Number(argument('repetitions') ?? 5)
+  const mode = argument('mode')
   const settings: ColdStartSettings = {
     requests: Number(argument('requests') ?? 100),
-    repetitions: Number(argument('repetitions') ?? 5),
+    repetitions: {
+      warm: mode === 'fresh' ? 0 : repetitions,
+      fresh: mode === 'warm' ? 0 : repetitions,
+    },
     warmups: Number(argument('warmups') ?? 1),
-    freshProcess: process.argv.includes('--fresh-process'),
     jwksDelayMs: 50,
     ...(only === undefined ? {} : { only }),
   }
