@@ -43,7 +43,8 @@ function fastestPeer(rows: readonly ColdStartRow[]): ColdStartRow | undefined {
 function statuses(row: ColdStartRow): string {
   const counts: Record<string, number> = {}
   for (const sample of row.samples) {
-    for (const [status, n] of Object.entries(sample.statuses)) counts[status] = (counts[status] ?? 0) + n
+    for (const [status, n] of Object.entries(sample.statuses))
+      counts[status] = (counts[status] ?? 0) + n
   }
   return Object.entries(counts)
     .sort((a, b) => b[1] - a[1])
@@ -52,6 +53,8 @@ function statuses(row: ColdStartRow): string {
 }
 
 const ms = (value: number): string => value.toFixed(1)
+const plural = (n: number, what: string): string =>
+  what === 'not counted' ? `${n} not counted` : `${n} ${what}${n === 1 ? '' : 's'}`
 
 const MODE_LABELS: Readonly<Record<ColdStartMode, string>> = {
   warm: 'fresh middleware in a running server',
@@ -131,7 +134,7 @@ export function coldStartSection(result: ColdStartResultMessage): string[] {
     const rows = result.rows.filter((row) => row.mode === mode)
     if (rows.every((row) => row.samples.length === 0)) continue
     lines.push(
-      `### ${MODE_LABELS[mode][0]!.toUpperCase()}${MODE_LABELS[mode].slice(1)} (${repetitions[mode]} repetitions${mode === 'warm' ? ` after ${warmups} not counted` : ''})`,
+      `### ${MODE_LABELS[mode][0]!.toUpperCase()}${MODE_LABELS[mode].slice(1)} (${plural(repetitions[mode], 'repetition')}${mode === 'warm' && warmups > 0 ? `, after ${plural(warmups, 'not counted')}` : ''})`,
       '',
       modeTable(rows),
       '',

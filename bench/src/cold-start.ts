@@ -63,7 +63,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** One cold start: sockets opened first, then every token at once. */
-async function sample(port: number, tokens: readonly string[]): Promise<Omit<ColdStartSample, 'jwksRequests'>> {
+async function sample(
+  port: number,
+  tokens: readonly string[],
+): Promise<Omit<ColdStartSample, 'jwksRequests'>> {
   const agent = new Agent({ keepAlive: true, maxSockets: tokens.length })
   try {
     await Promise.all(tokens.map(() => get(agent, port, '/health', '-')))
@@ -168,7 +171,8 @@ async function runColdStart(
   try {
     const rows: ColdStartRow[] = []
     for (const mode of ['warm', 'fresh'] as const) {
-      if (settings.repetitions[mode] > 0) rows.push(...(await runMode(context, mode, settings, serverFlags)))
+      if (settings.repetitions[mode] > 0)
+        rows.push(...(await runMode(context, mode, settings, serverFlags)))
     }
     return rows
   } finally {
@@ -196,7 +200,8 @@ if (process.send === undefined) {
     ...(only === undefined ? {} : { only }),
   }
   const dir = argument('cpu-prof-dir')
-  const flags = dir === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`]
+  const flags =
+    dir === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`]
   const rows = await runColdStart(settings, flags)
   process.stdout.write(`${coldStartSection({ type: 'result', rows, settings }).join('\n')}\n`)
 } else {

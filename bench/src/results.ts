@@ -1,5 +1,7 @@
 // The report: every section of bench/RESULTS.md, from the rows the layers measured.
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os'
+import type { ColdStartResultMessage } from './cold-start-protocol.js'
+import { coldStartChecks } from './cold-start-report.js'
 import type { HttpRow } from './http-layer.js'
 import { UPSTREAM_LATENCY_MS } from './http-layer.js'
 import {
@@ -24,6 +26,8 @@ export interface Measurements {
   readonly http: readonly HttpRow[]
   readonly resilience: ResilienceResultMessage | undefined
   readonly memory: readonly MemoryRow[] | undefined
+  /** The cold starts (src/cold-start.ts), when they ran. */
+  readonly coldStart?: ColdStartResultMessage | undefined
 }
 
 /** tokenguard's JWKS cache defaults, for the bound of the unknown-kid flood. */
@@ -136,7 +140,8 @@ function atLeast(name: string, target: number, value: number, wall = Number.NaN)
   }
 }
 
-export function targetsSection({ inProcess, http, resilience, memory }: Measurements): string[] {
+export function targetsSection(measurements: Measurements): string[] {
+  const { inProcess, http, resilience, memory } = measurements
   const ops = (alg: BenchAlgorithm, kind: InProcessKind): number[] | undefined =>
     inProcess.find((row) => row.alg === alg && row.kind === kind)?.opsPerSec as number[] | undefined
   const httpRow = (id: string): HttpRow | undefined => http.find((row) => row.scenario.id === id)
@@ -288,6 +293,7 @@ export function targetsSection({ inProcess, http, resilience, memory }: Measurem
       met: growth < MEMORY_TARGET_MB,
     })
   }
+  checks.push(...coldStartChecks(measurements.coldStart))
   return [
     markdownTable(['target', 'wanted', 'measured', 'HTTP wall-clock', ''], checks.map(checkRow)),
     '',
