@@ -1,5 +1,6 @@
 // The report: every section of bench/RESULTS.md, from the rows the layers measured.
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os'
+import type { ColdStartResultMessage } from './cold-start-protocol.js'
 import type { HttpRow } from './http-layer.js'
 import { UPSTREAM_LATENCY_MS } from './http-layer.js'
 import {
@@ -29,6 +30,8 @@ export interface Measurements {
   readonly http: readonly HttpRow[]
   readonly resilience: ResilienceResultMessage | undefined
   readonly memory: readonly MemoryRow[] | undefined
+  /** The cold starts (src/cold-start.ts), when they ran. */
+  readonly coldStart?: ColdStartResultMessage | undefined
 }
 
 const CORE_LABELS: Readonly<

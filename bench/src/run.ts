@@ -7,6 +7,8 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { mintTokens, startBenchIssuer, type BenchIssuer, type BenchTokens } from './bench-issuer.js'
 import { BENCH_DIR, exchange, pinning, startChild, stopChild } from './child.js'
+import type { ColdStartResultMessage, ColdStartStartMessage } from './cold-start-protocol.js'
+import { coldStartSection } from './cold-start-report.js'
 import { httpLayer, startHttpProcesses, warmUpHttp, type HttpRow } from './http-layer.js'
 import type {
   InProcessResultMessage,
@@ -30,7 +32,7 @@ import { targetsSection } from './targets.js'
 import { FULL, QUICK, SMOKE, type Settings } from './settings.js'
 import { BENCH_ALGORITHMS } from './tokens.js'
 
-const LAYERS = ['in-process', 'http', 'resilience', 'memory'] as const
+const LAYERS = ['in-process', 'http', 'resilience', 'memory', 'cold-start'] as const
 type Layer = (typeof LAYERS)[number]
 
 const args = process.argv.slice(2).filter((arg) => arg !== '--')
@@ -73,6 +75,25 @@ async function runChild<T extends { type: 'result' }>(
   const child = startChild(file, [], { nodeFlags: flags })
   try {
     return await exchange<T>(child, 'result', start, 30 * 60_000)
+  } finally {
+    await stopChild(child)
+  }
+}
+
+/** The cold starts: timed, so they run alone, the app servers on CPU 0, the client on CPU 1. */
+async function coldStartLayer(): Promise<ColdStartResultMessage> {
+  const { requests, repetitions } = settings.coldStart
+  log(
+    `cold start: ${requests} concurrent first requests, ${repetitions.warm} + ${repetitions.fresh} repetitions`,
+  )
+  const child = startChild('./cold-start.ts', [], { core: 1 })
+  try {
+    const start: ColdStartStartMessage = {
+      type: 'start',
+      settings: settings.coldStart,
+      serverFlags: nodeFlags,
+    }
+    return await exchange<ColdStartResultMessage>(child, 'result', start, 30 * 60_000)
   } finally {
     await stopChild(child)
   }
@@ -152,6 +173,7 @@ async function main(): Promise<void> {
     runs('in-process') || runs('http') ? await startBenchIssuer(BENCH_ALGORITHMS) : undefined
   let inProcess: InProcessRow[] = []
   let http: HttpRow[] = []
+  let coldStart: ColdStartResultMessage | undefined
   try {
     const processes =
       bench !== undefined && runs('http')
@@ -184,14 +206,30 @@ async function main(): Promise<void> {
     } finally {
       await servers?.stop()
     }
-    report(command, elapsed, { inProcess, http, resilience: resilienceResult, memory: memoryRows })
+    if (runs('cold-start')) {
+      coldStart = await coldStartLayer()
+      log(`cold start done (${elapsed()})`)
+    }
+    report(command, elapsed, {
+      inProcess,
+      http,
+      resilience: resilienceResult,
+      memory: memoryRows,
+      coldStart,
+    })
   } finally {
     await bench?.running.close()
   }
 }
 
 function report(command: string, elapsed: () => string, measurements: Measurements): void {
-  const { inProcess, http, resilience: resilienceResult, memory: memoryRows } = measurements
+  const {
+    inProcess,
+    http,
+    resilience: resilienceResult,
+    memory: memoryRows,
+    coldStart,
+  } = measurements
   const report = [
     '# tokenguard benchmark results',
     '',
@@ -220,11 +258,18 @@ function report(command: string, elapsed: () => string, measurements: Measuremen
     ...(memoryRows !== undefined
       ? ['## Memory after garbage tokens', '', ...memorySection(memoryRows, settings)]
       : []),
+    ...(coldStart !== undefined
+      ? ['## Cold start (RS256, JWKS answered after 50 ms)', '', ...coldStartSection(coldStart)]
+      : []),
   ].join('\n')
   process.stdout.write(`${report}\n`)
   // No timing is ever asserted; a scenario that never got its expected answer means the
   // harness itself is broken (a peer that no longer starts, a server that answers 500).
   const broken = http.filter((row) => row.expected === 0).map((row) => row.scenario.id)
+  for (const row of coldStart?.rows ?? []) {
+    if (row.samples.some((sample) => sample.statuses['200'] === undefined))
+      broken.push(`cold start ${row.impl}`)
+  }
   if (broken.length > 0) {
     log(`bench: no expected answer at all from ${broken.join(', ')}`)
     process.exitCode = 1

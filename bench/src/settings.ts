@@ -1,5 +1,6 @@
 // How long and how often each layer runs: quick (`pnpm bench`), full (`--full`) and the CI
 // smoke run (`--smoke`, which only checks that the harness works).
+import type { ColdStartSettings } from './cold-start-protocol.js'
 import type { InProcessSettings, MemorySettings, ResilienceSettings } from './protocol.js'
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 
@@ -27,6 +28,7 @@ export interface Settings {
   readonly http: HttpSettings
   readonly resilience: ResilienceSettings
   readonly memory: MemorySettings
+  readonly coldStart: ColdStartSettings
 }
 
 export const QUICK: Settings = {
@@ -44,6 +46,7 @@ export const QUICK: Settings = {
   },
   resilience: { floodSec: 1, floodConcurrency: 10, waitForCooldown: true, outageRequests: 10 },
   memory: { tokens: 200_000 },
+  coldStart: { requests: 100, jwksDelayMs: 50, repetitions: { warm: 5, fresh: 3 }, warmups: 1 },
 }
 
 export const FULL: Settings = {
@@ -61,6 +64,7 @@ export const FULL: Settings = {
   },
   resilience: { floodSec: 35, floodConcurrency: 10, waitForCooldown: true, outageRequests: 20 },
   memory: { tokens: 1_000_000 },
+  coldStart: { requests: 100, jwksDelayMs: 50, repetitions: { warm: 9, fresh: 7 }, warmups: 1 },
 }
 
 export const SMOKE: Settings = {
@@ -79,4 +83,5 @@ export const SMOKE: Settings = {
   },
   resilience: { floodSec: 0.2, floodConcurrency: 4, waitForCooldown: false, outageRequests: 2 },
   memory: { tokens: 5_000 },
+  coldStart: { requests: 10, jwksDelayMs: 50, repetitions: { warm: 1, fresh: 1 }, warmups: 0 },
 }

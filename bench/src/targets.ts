@@ -1,6 +1,7 @@
 // The targets table of the report: each goal of the benchmark, the ratio measured for it in
 // this run, and whether it was met; then the bounds that explain the goals a verifier cannot
 // reach (the decoding floor).
+import { coldStartChecks, type TargetCheck } from './cold-start-report.js'
 import type { HttpRow } from './http-layer.js'
 import { JWT_IMPLEMENTATIONS } from './implementations.js'
 import type { InProcessKind } from './protocol.js'
@@ -19,13 +20,7 @@ import {
 import type { Measurements } from './results.js'
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 
-interface Check {
-  readonly name: string
-  readonly wanted: string
-  readonly measured: string
-  readonly wall: string
-  readonly met: boolean | undefined
-}
+type Check = TargetCheck
 
 function checkRow({ name, wanted, measured, wall, met }: Check): string[] {
   return [name, wanted, measured, wall, met === undefined ? 'not measured' : met ? 'met' : 'MISSED']
@@ -41,7 +36,8 @@ function atLeast(name: string, target: number, value: number, wall = Number.NaN)
   }
 }
 
-export function targetsSection({ inProcess, http, resilience, memory }: Measurements): string[] {
+export function targetsSection(measurements: Measurements): string[] {
+  const { inProcess, http, resilience, memory } = measurements
   const ops = (alg: BenchAlgorithm, kind: InProcessKind): number[] | undefined =>
     inProcess.find((row) => row.alg === alg && row.kind === kind)?.opsPerSec as number[] | undefined
   const httpRow = (id: string): HttpRow | undefined => http.find((row) => row.scenario.id === id)
@@ -235,6 +231,7 @@ export function targetsSection({ inProcess, http, resilience, memory }: Measurem
       met: growth < MEMORY_TARGET_MB,
     })
   }
+  checks.push(...coldStartChecks(measurements.coldStart))
   return [
     markdownTable(['target', 'wanted', 'measured', 'HTTP wall-clock', ''], checks.map(checkRow)),
     '',

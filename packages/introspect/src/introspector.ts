@@ -10,6 +10,7 @@ import {
   discoveredUrlProblem,
   fetchJsonAnswer,
   metadataUrl,
+  preloadGlobalFetch,
   UpstreamError,
 } from '@tokenguard/core/internal'
 import { createCacheKey } from './internal/cache-key.js'
@@ -81,6 +82,8 @@ interface Outcome {
  */
 export function createIntrospector(options: IntrospectorOptions): Introspector {
   const config = resolveOptions(options)
+  // Cold start: the first introspection should not also be the one that loads `fetch`.
+  if (config.fetch === globalThis.fetch) preloadGlobalFetch()
   const events = createListeners<IntrospectorEvents>()
   const credentials = createClientCredentials(options.clientAuth, options.issuer, config.now)
   const keyOf = createCacheKey(options.issuer, options.introspectionEndpoint, options.clientAuth)

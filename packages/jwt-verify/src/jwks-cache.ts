@@ -3,13 +3,14 @@ import {
   createListeners,
   discoveredUrlProblem,
   fetchJson,
+  preloadGlobalFetch,
   UpstreamError,
 } from '@tokenguard/core/internal'
 import { discoverJwksUri } from './internal/discovery.js'
 import { resolveOptions } from './internal/jwks-options.js'
 import type { PreparedKey } from './internal/prepared-key.js'
 import { readKeySet } from './internal/read-key-set.js'
-import { refusal } from './internal/refusal.js'
+import { refusal, unknownKid } from './internal/refusal.js'
 
 /** Options of {@link createJwksCache}. Give `jwksUri`, or `issuer` to discover it. */
 export interface JwksCacheOptions {
@@ -115,6 +116,8 @@ const MINUTE_MS = 60_000
  */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const config = resolveOptions(options)
+  // Cold start: the first fetch should not also be the one that loads `fetch` itself.
+  if (config.fetch === globalThis.fetch) preloadGlobalFetch()
   const events = createListeners<JwksCacheEvents>()
   const emit = events.emit
   let jwksUri = options.jwksUri
@@ -292,8 +295,4 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     keys: () => [...current],
     on: events.on,
   }
-}
-
-function unknownKid(): OAuthError {
-  return refusal('unknown_kid', 'The token was signed by an unknown key')
 }

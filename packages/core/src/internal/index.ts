@@ -24,6 +24,7 @@ export {
   positiveInteger,
   positiveNumber,
 } from './number-options.js'
+export { preloadGlobalFetch } from './preload-fetch.js'
 export { createRefusalReporter } from './refusal-reporter.js'
 export { sha256Base64url } from './sha256.js'
 export { checkTokenClaims } from './token-claims.js'

@@ -9,3 +9,8 @@ import { OAuthError, type OAuthErrorReason } from '@tokenguard/core'
 export function refusal(reason: OAuthErrorReason, description: string): OAuthError {
   return OAuthError.invalidToken(reason, description)
 }
+
+/** The 401 for a token whose `kid` the key set does not hold (after any refetch). */
+export function unknownKid(): OAuthError {
+  return refusal('unknown_kid', 'The token was signed by an unknown key')
+}
