@@ -6,7 +6,11 @@ import { OAuthError, type AuthContext } from '@tokenguard/core'
 import { createJwtVerifier, type JwtVerifier } from '@tokenguard/jwt-verify'
 import express, { type RequestHandler } from 'express'
 import { fakeRequests } from './fake-request.js'
-import { ceilingKey, JWT_IMPLEMENTATIONS } from './implementations.js'
+import {
+  ceilingKey,
+  INTROSPECTION_IMPLEMENTATIONS,
+  JWT_IMPLEMENTATIONS,
+} from './implementations.js'
 import type { BenchIssuerConfig, InProcessKind, WirePool } from './protocol.js'
 import { badSignatures, type BenchAlgorithm } from './tokens.js'
 
@@ -32,6 +36,7 @@ export async function buildTasks(
   config: BenchIssuerConfig,
   jwks: { keys: object[] },
   pools: readonly WirePool[],
+  opaqueHot?: string,
 ): Promise<TaskSpec[]> {
   const { issuer, audience, jwksUri } = config
   // `cacheMaxEntries: 0`: every call is a full verification.
@@ -152,6 +157,46 @@ export async function buildTasks(
         }),
       )
     }
+  }
+  const first = pools[0]?.alg
+  if (opaqueHot !== undefined && first !== undefined) {
+    tasks.push(...(await introspectionHitTasks(config, first, opaqueHot, call)))
+  }
+  return tasks
+}
+
+/**
+ * An opaque token's cache hit through introspectionBearer and through the seeds' node-cache
+ * middleware, filed under the first algorithm (they verify no signature); the first call of
+ * each is the miss that fills its cache.
+ */
+async function introspectionHitTasks(
+  config: BenchIssuerConfig,
+  alg: BenchAlgorithm,
+  opaqueHot: string,
+  call: ReturnType<typeof fakeRequests>,
+): Promise<TaskSpec[]> {
+  const header = `Bearer ${opaqueHot}`
+  const tasks: TaskSpec[] = []
+  for (const impl of INTROSPECTION_IMPLEMENTATIONS) {
+    const middleware = await impl.create(config)
+    if ((await call(middleware, header)) !== 'next') {
+      throw new Error(`introspection ${impl.id}: the hot opaque token was refused`)
+    }
+    const kind = `mw-hot:introspection-${impl.id}` as const
+    tasks.push({
+      id: `${alg} ${kind}`,
+      alg,
+      kind,
+      batch: MIDDLEWARE_HOT_BATCH,
+      fn: async () => {
+        for (let i = 0; i < MIDDLEWARE_HOT_BATCH; i++) {
+          if ((await call(middleware, header)) !== 'next') {
+            throw new Error(`introspection ${impl.id}: the hot opaque token was refused`)
+          }
+        }
+      },
+    })
   }
   return tasks
 }

@@ -17,8 +17,9 @@ async function runInProcess({
   config,
   jwks,
   pools,
+  opaqueHot,
 }: StartMessage): Promise<InProcessRow[]> {
-  const tasks = await buildTasks(config, jwks, pools)
+  const tasks = await buildTasks(config, jwks, pools, opaqueHot)
   const samples = new Map<string, number[]>(tasks.map((task) => [task.id, []]))
   for (let rep = 0; rep < settings.repetitions; rep++) {
     const bench = new Bench({

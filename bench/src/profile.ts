@@ -1,6 +1,7 @@
 // Runs one in-process task in a loop for a while, to be profiled:
 // node --conditions=@tokenguard/source --import tsx --cpu-prof src/profile.ts RS256 unique 10
-// Tasks: ceiling, unique, hot, bad, or mw:<implementation> (mw:tokenguard, mw:jose, ...).
+// Tasks: ceiling, floor, unique, hot, bad, mw:<implementation> (mw:tokenguard, mw:jose, ...),
+// mw-bad:tokenguard, mw-hot:next, mw-hot:tokenguard, mw-hot:introspection-<implementation>.
 import { mintTokens, startBenchIssuer } from './bench-issuer.js'
 import { buildTasks } from './in-process-tasks.js'
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
@@ -8,13 +9,13 @@ import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 const [alg, kind, seconds = '10'] = process.argv.slice(2)
 if (!BENCH_ALGORITHMS.includes(alg as BenchAlgorithm) || kind === undefined) {
   throw new Error(
-    `usage: src/profile.ts <${BENCH_ALGORITHMS.join('|')}> <ceiling|unique|hot|bad|mw:<implementation>> [seconds]`,
+    `usage: src/profile.ts <${BENCH_ALGORITHMS.join('|')}> <ceiling|floor|unique|hot|bad|mw:<implementation>|mw-hot:...> [seconds]`,
   )
 }
 const algorithms = [alg as BenchAlgorithm]
 const bench = await startBenchIssuer(algorithms)
-const { pools } = await mintTokens(bench, algorithms, 12_000, 1)
-const tasks = await buildTasks(bench.config, bench.issuer.jwks(), pools)
+const { pools, opaque } = await mintTokens(bench, algorithms, 12_000, 1)
+const tasks = await buildTasks(bench.config, bench.issuer.jwks(), pools, opaque.hot)
 const task = tasks.find((candidate) => candidate.kind === kind)
 if (task === undefined) {
   throw new Error(`bench: no task "${kind}"; use one of ${tasks.map((t) => t.kind).join(', ')}`)

@@ -43,6 +43,7 @@ export type InProcessKind =
   | 'mw-bad:tokenguard'
   | 'mw-hot:next'
   | 'mw-hot:tokenguard'
+  | `mw-hot:introspection-${IntrospectionImplementationId}`
 
 /**
  * How in-process time is read: `cpu` counts only the CPU time of the benchmark process
@@ -79,6 +80,8 @@ export interface StartMessage extends Message {
   readonly config: BenchIssuerConfig
   readonly jwks: { keys: object[] }
   readonly pools: readonly WirePool[]
+  /** An opaque token, introspected once before timing: the introspection cache-hit tasks. */
+  readonly opaqueHot?: string
 }
 
 export interface InProcessResultMessage extends Message {

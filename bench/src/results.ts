@@ -36,7 +36,15 @@ export interface Measurements {
 
 const CORE_LABELS: Readonly<
   Record<
-    'ceiling' | 'floor' | 'unique' | 'hot' | 'bad' | 'mw-hot:next' | 'mw-hot:tokenguard',
+    | 'ceiling'
+    | 'floor'
+    | 'unique'
+    | 'hot'
+    | 'bad'
+    | 'mw-hot:next'
+    | 'mw-hot:tokenguard'
+    | 'mw-hot:introspection-tokenguard'
+    | 'mw-hot:introspection-node-cache',
     string
   >
 > = {
@@ -47,6 +55,10 @@ const CORE_LABELS: Readonly<
   bad: 'tokenguard verifier core (check), bad signatures, cache off',
   'mw-hot:next': 'middleware: one that only calls next(), hot token',
   'mw-hot:tokenguard': 'middleware: tokenguard jwtBearer, hot token (cache hit)',
+  'mw-hot:introspection-tokenguard':
+    'middleware: tokenguard introspectionBearer, hot opaque token (cache hit)',
+  'mw-hot:introspection-node-cache':
+    "middleware: the seeds' node-cache introspection, hot opaque token (cache hit)",
 }
 
 function kindLabel(kind: InProcessKind): string {

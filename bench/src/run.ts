@@ -115,6 +115,7 @@ async function inProcessLayer(bench: BenchIssuer, tokens: BenchTokens): Promise<
         config: bench.config,
         jwks: bench.issuer.jwks(),
         pools: tokens.pools,
+        opaqueHot: tokens.opaque.hot,
       },
       30 * 60_000,
     )
