@@ -8,6 +8,8 @@ export interface TargetCheck {
   readonly name: string
   readonly wanted: string
   readonly measured: string
+  /** Half the range of the per-repetition ratios over their median, when it is a ratio. */
+  readonly spread?: string
   readonly wall: string
   readonly met: boolean | undefined
 }

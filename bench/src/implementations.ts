@@ -3,7 +3,7 @@
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { oauthErrorHandler } from '@tokenguard/core'
+import { oauthErrorHandler, type AuthContext } from '@tokenguard/core'
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { BENCH_DIR } from './child.js'
 import { peerErrorHandler } from './peers/error-handler.js'
@@ -47,14 +47,27 @@ export const JWT_IMPLEMENTATIONS: readonly JwtImplementation[] = [
     label: 'tokenguard jwtBearer (defaults)',
     packages: ['@tokenguard/jwt-verify'],
     algorithms: BENCH_ALGORITHMS,
-    create: async ({ issuer, audience, jwksUri }, _alg, hooks) =>
-      (await import('@tokenguard/jwt-verify')).jwtBearer({
-        issuer,
-        audience,
-        jwksUri,
-        // Validators run once per full verification and never on a cache hit: a free counter.
-        validators: hooks.onFullVerification === undefined ? [] : [hooks.onFullVerification],
-      }) as RequestHandler,
+    create: async ({ issuer, audience, jwksUri }, _alg, hooks) => {
+      const { createJwtVerifier, jwtBearer } = await import('@tokenguard/jwt-verify')
+      const verifier = createJwtVerifier({ issuer, audience, jwksUri })
+      const counted = hooks.onFullVerification
+      if (counted === undefined) return jwtBearer({ verifier }) as RequestHandler
+      // A cache hit hands out the AuthContext of an earlier verification; a full verification
+      // builds a new one: a context not seen before is one full verification.
+      const seen = new WeakSet<object>()
+      const count = (auth: AuthContext): AuthContext => {
+        if (!seen.has(auth)) {
+          seen.add(auth)
+          counted()
+        }
+        return auth
+      }
+      const check = (token: string) => {
+        const result = verifier.check(token)
+        return result instanceof Promise ? result.then(count) : count(result)
+      }
+      return jwtBearer({ verifier: { ...verifier, check } }) as RequestHandler
+    },
     errorHandler: oauthErrorHandler() as ErrorRequestHandler,
   },
   {

@@ -4,6 +4,7 @@
 // mw-bad:tokenguard, mw-hot:next, mw-hot:tokenguard, mw-hot:introspection-<implementation>.
 import { mintTokens, startBenchIssuer } from './bench-issuer.js'
 import { buildTasks } from './in-process-tasks.js'
+import { QUICK } from './settings.js'
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 
 const [alg, kind, seconds = '10'] = process.argv.slice(2)
@@ -14,7 +15,7 @@ if (!BENCH_ALGORITHMS.includes(alg as BenchAlgorithm) || kind === undefined) {
 }
 const algorithms = [alg as BenchAlgorithm]
 const bench = await startBenchIssuer(algorithms)
-const { pools, opaque } = await mintTokens(bench, algorithms, 12_000, 1)
+const { pools, opaque } = await mintTokens(bench, algorithms, QUICK.poolSize, 1)
 const tasks = await buildTasks(bench.config, bench.issuer.jwks(), pools, opaque.hot)
 const task = tasks.find((candidate) => candidate.kind === kind)
 if (task === undefined) {

@@ -35,6 +35,21 @@ export function ratioOf(
   return median(Array.from({ length: count }, (_, i) => a[i]! / b[i]!))
 }
 
+/**
+ * The per-repetition ratios `a[i] / b[i]`: their median (as {@link ratioOf}) and their spread,
+ * for a target that says how steady its ratio was.
+ */
+export function ratiosOf(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+): { readonly value: number; readonly spread: string } {
+  if (a === undefined || b === undefined) return { value: Number.NaN, spread: '-' }
+  const count = Math.min(a.length, b.length)
+  if (count === 0) return { value: Number.NaN, spread: '-' }
+  const ratios = Array.from({ length: count }, (_, i) => a[i]! / b[i]!)
+  return { value: median(ratios), spread: spread(ratios) }
+}
+
 /** `list` rotated left by `by`: a different task goes first in each repetition. */
 export function rotate<T>(list: readonly T[], by: number): T[] {
   const shift = ((by % list.length) + list.length) % list.length

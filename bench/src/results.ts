@@ -84,7 +84,7 @@ export function machineSection(
     `- Node ${process.version}; ${versionsOf(['express', 'tinybench', 'autocannon'])}`,
     `- date: ${new Date().toISOString()}`,
     `- command: \`${command}\` (${settings.name})`,
-    `- tokens: ${formatRate(settings.poolSize)} distinct JWTs per algorithm (more than tokenguard's default result cache of 10,000) and ${formatRate(settings.opaqueCount)} opaque tokens, all from one local test issuer (\`@tokenguard/test-tokens\`) listening on 127.0.0.1; every middleware fetches its JWKS from it over HTTP and checks iss and aud`,
+    `- tokens: ${formatRate(settings.poolSize)} distinct JWTs per algorithm, sent round and round (each evicted from tokenguard's result cache of 10,000 before it comes back) and ${formatRate(settings.opaqueCount)} opaque tokens, all from one local test issuer (\`@tokenguard/test-tokens\`) listening on 127.0.0.1; every middleware fetches its JWKS from it over HTTP and checks iss and aud`,
     `- in-process: ${inProcess.repetitions} interleaved repetitions of ${inProcess.timeMs} ms (${inProcess.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) per task, one process pinned to CPU 0, medians`,
     `- HTTP: ${http.repetitions} interleaved repetitions of ${http.durationSec} s per scenario after a ${http.warmupSec} s warm-up, ${http.connections} connections, ${
       pinned

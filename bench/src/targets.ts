@@ -15,6 +15,7 @@ import {
   median,
   MEMORY_TARGET_MB,
   ratioOf,
+  ratiosOf,
   statuses,
 } from './report.js'
 import type { Measurements } from './results.js'
@@ -22,15 +23,22 @@ import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js'
 
 type Check = TargetCheck
 
-function checkRow({ name, wanted, measured, wall, met }: Check): string[] {
-  return [name, wanted, measured, wall, met === undefined ? 'not measured' : met ? 'met' : 'MISSED']
+function checkRow({ name, wanted, measured, spread, wall, met }: Check): string[] {
+  const verdict = met === undefined ? 'not measured' : met ? 'met' : 'MISSED'
+  return [name, wanted, measured, spread ?? '-', wall, verdict]
 }
 
-function atLeast(name: string, target: number, value: number, wall = Number.NaN): Check {
+function atLeast(
+  name: string,
+  target: number,
+  { value, spread }: { readonly value: number; readonly spread: string },
+  wall = Number.NaN,
+): Check {
   return {
     name,
     wanted: `≥ ${target.toFixed(2)}×`,
     measured: formatRatio(value),
+    spread,
     wall: Number.isNaN(wall) ? '-' : formatRatio(wall),
     met: Number.isNaN(value) ? undefined : value >= target,
   }
@@ -67,7 +75,7 @@ export function targetsSection(measurements: Measurements): string[] {
     atLeast(
       'RS256 hot token ÷ bare Express (HTTP)',
       0.95,
-      ratioOf(cpu('RS256 tokenguard hot'), bareFor('RS256 tokenguard hot', 'requestsPerCpuSec')),
+      ratiosOf(cpu('RS256 tokenguard hot'), bareFor('RS256 tokenguard hot', 'requestsPerCpuSec')),
       ratioOf(wall('RS256 tokenguard hot'), bareFor('RS256 tokenguard hot', 'requestsPerSec')),
     ),
   )
@@ -76,13 +84,13 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         'RS256 hot token ÷ Express with a middleware that only calls next() (HTTP)',
         0.95,
-        ratioOf(cpu('RS256 tokenguard hot'), cpu('next')),
+        ratiosOf(cpu('RS256 tokenguard hot'), cpu('next')),
         ratioOf(wall('RS256 tokenguard hot'), wall('next')),
       ),
       atLeast(
         'bound: Express with a middleware that only calls next() ÷ bare Express (HTTP)',
         0.95,
-        ratioOf(cpu('next'), bareFor('next', 'requestsPerCpuSec')),
+        ratiosOf(cpu('next'), bareFor('next', 'requestsPerCpuSec')),
         ratioOf(wall('next'), bareFor('next', 'requestsPerSec')),
       ),
     )
@@ -92,7 +100,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} unique tokens ÷ node:crypto ceiling (in-process, verifier core)`,
         0.9,
-        ratioOf(ops(alg, 'unique'), ops(alg, 'ceiling')),
+        ratiosOf(ops(alg, 'unique'), ops(alg, 'ceiling')),
       ),
     )
   }
@@ -101,7 +109,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} unique tokens, jwtBearer ÷ verifier core (in-process: the middleware's cost)`,
         0.95,
-        ratioOf(ops(alg, 'mw:tokenguard'), ops(alg, 'unique')),
+        ratiosOf(ops(alg, 'mw:tokenguard'), ops(alg, 'unique')),
       ),
     )
   }
@@ -112,7 +120,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} unique tokens ÷ node:crypto ceiling (HTTP)`,
         0.9,
-        ratioOf(cpu(id), cpu(`${alg} ceiling`)),
+        ratiosOf(cpu(id), cpu(`${alg} ceiling`)),
         ratioOf(wall(id), wall(`${alg} ceiling`)),
       ),
     )
@@ -126,7 +134,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} unique tokens ÷ fastest peer${best === undefined ? '' : ` (${best.id})`} (in-process middleware)`,
         1,
-        ratioOf(ops(alg, 'mw:tokenguard'), best?.values),
+        ratiosOf(ops(alg, 'mw:tokenguard'), best?.values),
       ),
     )
   }
@@ -139,7 +147,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} unique tokens ÷ fastest peer${best === undefined ? '' : ` (${best.id})`} (HTTP)`,
         1,
-        ratioOf(cpu(id), best?.values),
+        ratiosOf(cpu(id), best?.values),
         ratioOf(wall(id), bestWall),
       ),
     )
@@ -149,7 +157,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} bad signature ÷ valid unique token (in-process middleware)`,
         1,
-        ratioOf(ops(alg, 'mw-bad:tokenguard'), ops(alg, 'mw:tokenguard')),
+        ratiosOf(ops(alg, 'mw-bad:tokenguard'), ops(alg, 'mw:tokenguard')),
       ),
     )
   }
@@ -159,7 +167,7 @@ export function targetsSection(measurements: Measurements): string[] {
       atLeast(
         `${alg} bad signatures ÷ valid unique tokens (HTTP)`,
         1,
-        ratioOf(cpu(`${alg} tokenguard bad`), cpu(`${alg} tokenguard unique`)),
+        ratiosOf(cpu(`${alg} tokenguard bad`), cpu(`${alg} tokenguard unique`)),
         ratioOf(wall(`${alg} tokenguard bad`), wall(`${alg} tokenguard unique`)),
       ),
     )
@@ -168,7 +176,7 @@ export function targetsSection(measurements: Measurements): string[] {
     atLeast(
       'introspection cache hit ÷ bare Express (HTTP)',
       0.95,
-      ratioOf(
+      ratiosOf(
         cpu('introspection tokenguard hot'),
         bareFor('introspection tokenguard hot', 'requestsPerCpuSec'),
       ),
@@ -180,7 +188,7 @@ export function targetsSection(measurements: Measurements): string[] {
     atLeast(
       "introspection cache hit ÷ the seeds' node-cache middleware (HTTP)",
       1,
-      ratioOf(cpu('introspection tokenguard hot'), cpu('introspection node-cache hot')),
+      ratiosOf(cpu('introspection tokenguard hot'), cpu('introspection node-cache hot')),
       ratioOf(wall('introspection tokenguard hot'), wall('introspection node-cache hot')),
     ),
   )
@@ -233,9 +241,12 @@ export function targetsSection(measurements: Measurements): string[] {
   }
   checks.push(...coldStartChecks(measurements.coldStart))
   return [
-    markdownTable(['target', 'wanted', 'measured', 'HTTP wall-clock', ''], checks.map(checkRow)),
+    markdownTable(
+      ['target', 'wanted', 'measured', 'spread', 'HTTP wall-clock', ''],
+      checks.map(checkRow),
+    ),
     '',
-    'In-process ratios are of operations per CPU-second; HTTP ratios of requests per server CPU-second, with the wall-clock ratio beside. Every ratio is the median, over the repetitions, of the ratio of two figures measured in the same repetition of this run.',
+    'In-process ratios are of operations per CPU-second; HTTP ratios of requests per server CPU-second, with the wall-clock ratio beside. Every ratio is the median, over the repetitions, of the ratio of two figures measured in the same repetition of this run; its spread is half the range of those ratios over their median.',
     '',
     ...boundsSection(ops),
   ]

@@ -84,7 +84,10 @@ export interface JwtVerifierOptions extends IssuerRules, IssuerKeys {
   clockToleranceSec?: number
   /** Longest token accepted, in bytes. Default: 16384 (16 KiB). */
   maxTokenBytes?: number
-  /** Most verified tokens kept so a repeated token skips the signature check. Default: 10000; 0 turns the cache off. */
+  /**
+   * Most verified tokens kept so a repeated token skips the signature check; a token is kept
+   * from its second use on. Default: 10000; 0 turns the cache off.
+   */
   cacheMaxEntries?: number
   /** Most memory the verified-token cache may hold, in bytes. Default: 33554432 (32 MiB). */
   cacheMaxBytes?: number

@@ -2,6 +2,7 @@ import { createAuthContext, type AuthContext, type TrustedIssuer } from '@tokeng
 import { nonNegativeNumber, positiveInteger } from '@tokenguard/core/internal'
 import { LRUCache } from 'lru-cache'
 import { HeaderCache } from './internal/header-cache.js'
+import { SecondUseAdmission } from './internal/second-use-admission.js'
 import { parseJwt, type ParsedJwt } from './internal/parse-jwt.js'
 import { resolveIssuers, type ResolvedIssuer } from './internal/resolve-issuers.js'
 import { validateClaims } from './internal/validate-claims.js'
@@ -61,8 +62,9 @@ function cacheKeyOf(token: string): string {
 /**
  * Creates a JWT access-token verifier: structure and header checked before any crypto,
  * the signature checked with `node:crypto` on a key prepared once per JWKS refresh,
- * then `iss`, `aud`, `exp`, `nbf`, `iat` and your own rules. A repeated token is served
- * from a bounded cache that never outlives `exp` and forgets tokens whose key left the JWKS.
+ * then `iss`, `aud`, `exp`, `nbf`, `iat` and your own rules. A token used again is served
+ * from a bounded cache (from its second use on) that never outlives `exp` and forgets tokens
+ * whose key left the JWKS.
  *
  * @example
  * const verifier = createJwtVerifier({
@@ -97,6 +99,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         })
 
   const headerCache = new HeaderCache()
+  const admission = new SecondUseAdmission()
 
   function finish(
     parsed: ParsedJwt,
@@ -120,8 +123,13 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (parsed.headerText !== undefined) headerCache.remember(parsed.headerText, parsed.header)
     // A token without exp never gets here, so the TTL is finite; without maxTokenAgeSec it
     // is exp plus the tolerance.
-    const entry = { token, context, header: parsed.header, rules, key }
-    cache?.set(cacheKeyOf(token), entry, { ttl: validUntilMs - nowMs })
+    if (cache !== undefined) {
+      const cacheKey = cacheKeyOf(token)
+      if (admission.admit(cacheKey)) {
+        const entry = { token, context, header: parsed.header, rules, key }
+        cache.set(cacheKey, entry, { ttl: validUntilMs - nowMs })
+      }
+    }
     return context
   }
 

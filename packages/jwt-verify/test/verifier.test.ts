@@ -74,13 +74,37 @@ describe('createJwtVerifier', () => {
     expect(Object.keys(auth)).not.toContain('token')
   })
 
-  it('serves a repeated token from its cache without fetching or verifying again', async () => {
+  it('serves a token from its cache from its second use on, without fetching or verifying again', async () => {
     const { verifier, upstream } = verifierFor()
     const token = await issuer.sign()
     const first = await verifier.verify(token)
     const second = await verifier.verify(token)
-    expect(second).toBe(first)
+    expect(second).not.toBe(first)
+    expect(second).toEqual(first)
+    for (let i = 0; i < 3; i++) expect(await verifier.verify(token)).toBe(second)
     expect(upstream.calls()).toBe(1)
+  })
+
+  it("keeps a client's cached token through a flood of valid tokens that each come once", async () => {
+    const { verifier } = verifierFor({ cacheMaxEntries: 10 })
+    const token = await issuer.sign({ sub: 'steady-client' })
+    await verifier.verify(token)
+    const cached = await verifier.verify(token)
+    const flood = await Promise.all(Array.from({ length: 200 }, (_, n) => issuer.sign({ n })))
+    for (const once of flood) await verifier.verify(once)
+    expect(await verifier.verify(token)).toBe(cached)
+  })
+
+  it('caches no token used only once, so a stream of distinct tokens leaves the cache alone', async () => {
+    const { verifier } = verifierFor()
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, n) => issuer.sign({ n })))
+    const once = await Promise.all(tokens.map((token) => verifier.verify(token)))
+    const twice = await Promise.all(tokens.map((token) => verifier.verify(token)))
+    const thrice = await Promise.all(tokens.map((token) => verifier.verify(token)))
+    const fresh = (list: readonly unknown[], other: readonly unknown[]) =>
+      list.filter((auth, i) => auth !== other[i]).length
+    expect(fresh(twice, once)).toBe(50)
+    expect(fresh(thrice, twice)).toBe(0)
   })
 
   it('re-checks expiry on a cache hit: a cached token still expires on time', async () => {
@@ -210,7 +234,10 @@ describe('createJwtVerifier', () => {
     const token = await issuer.sign({ scope: 'pets:read' })
     const first = verifier.check(token)
     expect(first).toBeInstanceOf(Promise)
-    const auth = await first
+    await first
+    // Cached from its second use on.
+    const auth = verifier.check(token)
+    expect(auth).not.toBeInstanceOf(Promise)
     const second = verifier.check(token)
     expect(second).not.toBeInstanceOf(Promise)
     expect(second).toBe(auth)
@@ -367,7 +394,9 @@ describe('createJwtVerifier result cache and key rotation', () => {
   it('never serves a cached result to another token that only shares its tail', async () => {
     const { verifier } = verifierFor()
     const token = await issuer.sign({ scope: 'pets:read' }, { alg: 'RS256' })
+    await verifier.verify(token)
     const cached = await verifier.verify(token)
+    expect(await verifier.verify(token)).toBe(cached)
     const [header, payload, signature] = token.split('.') as [string, string, string]
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as object
     const forged = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
