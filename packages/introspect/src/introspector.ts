@@ -209,7 +209,7 @@ export function createIntrospector(options: IntrospectorOptions): Introspector {
     let context = contexts.get(entry)
     if (context === undefined) {
       const issuer = typeof entry.claims.iss === 'string' ? entry.claims.iss : options.issuer
-      // A copy: the store may hand the same entry to another introspector's check later.
+      // A copy, frozen: the store keeps its own entry as it was given.
       context = createAuthContext(
         { claims: { ...entry.claims }, issuer, source: 'introspection' },
         token,
