@@ -16,6 +16,7 @@ import {
   type CachedIntrospection,
   type IntrospectionBearerOptions,
 } from '../src/index.js'
+import { defaultClientOptions } from './support/default-client-options.js'
 
 // A cached introspection result is answered without a promise when the store can answer at
 // once (the default in-memory store): `next` runs before the middleware returns, and every
@@ -35,16 +36,7 @@ afterAll(async () => {
 })
 
 function options(extra: Partial<IntrospectionBearerOptions> = {}): IntrospectionBearerOptions {
-  return {
-    issuer: issuer.issuer,
-    audience: issuer.audience,
-    clientAuth: {
-      method: 'client_secret_basic',
-      clientId: DEFAULT_TEST_CLIENT.client_id,
-      clientSecret: DEFAULT_TEST_CLIENT.client_secret ?? '',
-    },
-    ...extra,
-  }
+  return defaultClientOptions(issuer, extra)
 }
 
 interface Seen {

@@ -4,6 +4,7 @@ import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { echoAuth, frameworks, serve } from '@tokenguard/test-support/serve'
 import { createIntrospector, introspectionBearer, type IntrospectorOptions } from '../src/index.js'
+import { defaultClientOptions } from './support/default-client-options.js'
 
 // What the introspection endpoint answers besides 200 (RFC 7662 §2.3): an OAuth error about
 // the token is that token's refusal (401), anything about our own request or credentials, and
@@ -25,16 +26,7 @@ afterAll(async () => {
 })
 
 function options(extra: Partial<IntrospectorOptions> = {}): IntrospectorOptions {
-  return {
-    issuer: issuerUrl,
-    audience,
-    clientAuth: {
-      method: 'client_secret_basic',
-      clientId: DEFAULT_TEST_CLIENT.client_id,
-      clientSecret: DEFAULT_TEST_CLIENT.client_secret ?? '',
-    },
-    ...extra,
-  }
+  return defaultClientOptions({ issuer: issuerUrl, audience }, extra)
 }
 
 async function answerTo(fault: {

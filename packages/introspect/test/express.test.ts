@@ -18,6 +18,7 @@ import {
   introspectionBearer,
   type IntrospectionBearerOptions,
 } from '../src/index.js'
+import { defaultClientOptions } from './support/default-client-options.js'
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 let issuer: TestIssuer
@@ -43,16 +44,7 @@ afterAll(async () => {
 })
 
 function options(extra: Partial<IntrospectionBearerOptions> = {}): IntrospectionBearerOptions {
-  return {
-    issuer: issuer.issuer,
-    audience: issuer.audience,
-    clientAuth: {
-      method: 'client_secret_basic',
-      clientId: DEFAULT_TEST_CLIENT.client_id,
-      clientSecret: DEFAULT_TEST_CLIENT.client_secret ?? '',
-    },
-    ...extra,
-  }
+  return defaultClientOptions(issuer, extra)
 }
 
 describe.each(frameworks)('introspectionBearer under $name', (framework) => {
