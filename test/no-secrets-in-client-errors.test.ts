@@ -1,4 +1,3 @@
-import { inspect } from 'node:util'
 import {
   createServiceTokens,
   createWebLogin,
@@ -10,6 +9,7 @@ import {
 import { createMemoryStore, oauthErrorHandler, type Store } from '@tokenguard/core'
 import { createMockAuthorizationServer } from '@tokenguard/mock-authorization-server'
 import { requestLogger } from '@tokenguard/redact'
+import { errorText } from '@tokenguard/test-support/errors'
 import { serve } from '@tokenguard/test-support/serve'
 import express from 'express'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -17,16 +17,6 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 // The suite's rule for the client half: no token, secret, code, verifier or session id in a
 // log line, an error (its message, fields and causes), a page or a redirect. Every failure
 // the client can meet is provoked; everything it produced is searched for every secret.
-
-function errorText(error: unknown): string {
-  let json = ''
-  try {
-    json = JSON.stringify(error) ?? ''
-  } catch {
-    json = '[unserializable]'
-  }
-  return [inspect(error, { depth: 10, showHidden: true }), json, String(error)].join('\n')
-}
 
 describe('no secret in what @tokenguard/client produces', () => {
   it('keeps every token, secret, code, verifier and session id out of errors, pages, redirects and log lines', async () => {

@@ -16,6 +16,7 @@ import {
   type RunningIssuer,
   type TestIssuer,
 } from '@tokenguard/test-tokens'
+import { errorText } from '@tokenguard/test-support/errors'
 import { createPetstoreApp } from '../examples/petstore/src/app.js'
 
 // The suite's rule: no token, secret, authorization code or verifier ever reaches a log
@@ -48,17 +49,6 @@ function secret<T extends string>(value: T): T {
   return value
 }
 const random = (): string => randomBytes(24).toString('base64url')
-
-/** Everything an error carries, hidden fields and causes included, as text. */
-function errorText(error: unknown): string {
-  let json = ''
-  try {
-    json = JSON.stringify(error) ?? ''
-  } catch {
-    json = '[unserializable]'
-  }
-  return [inspect(error, { depth: 10, showHidden: true }), json, String(error)].join('\n')
-}
 
 /** The text of what `action` throws, or nothing when it succeeds (a valid token). */
 async function raised(action: () => unknown): Promise<string[]> {
